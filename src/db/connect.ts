@@ -1,0 +1,91 @@
+import { mkdir } from 'node:fs/promises'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import type { Logger } from 'pino'
+import type { Config } from '../config.ts'
+import type { Database, Db } from './database.ts'
+import { acquireDataDirLock } from './data-dir-lock.ts'
+
+export type Backend = 'embedded' | 'postgres'
+
+export interface DatabaseHandle {
+  db: Db
+  backend: Backend
+  /** Closes the pool (or the embedded database) and releases the data folder. */
+  close(): Promise<void>
+}
+
+type DatabaseConfig = Pick<
+  Config,
+  'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'
+>
+
+const INT8_OID = 20
+
+/**
+ * One code path for both backends: everything above this module sees a Kysely instance.
+ * `pglite` lets tests hand in an embedded database they prepared themselves (from a template).
+ */
+export async function openDatabase(
+  config: DatabaseConfig,
+  logger: Logger,
+  options: { pglite?: PGlite } = {}
+): Promise<DatabaseHandle> {
+  if (config.databaseUrl !== null) return openPostgres(config, config.databaseUrl, logger)
+  if (options.pglite) return wrapPGlite(options.pglite, async () => {})
+  await mkdir(config.dataDir, { recursive: true })
+  const release = await acquireDataDirLock(config.dataDir)
+  try {
+    const pglite = await PGlite.create(config.dataDir)
+    return wrapPGlite(pglite, release)
+  } catch (error) {
+    await release()
+    throw error
+  }
+}
+
+function wrapPGlite(pglite: PGlite, release: () => Promise<void>): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  return {
+    db,
+    backend: 'embedded',
+    async close() {
+      try {
+        await db.destroy()
+      } finally {
+        await release()
+      }
+    }
+  }
+}
+
+function openPostgres(config: DatabaseConfig, connectionString: string, logger: Logger): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString,
+    max: config.databasePoolMax,
+    connectionTimeoutMillis: config.databaseConnectTimeoutMs,
+    statement_timeout: config.databaseStatementTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    application_name: 'peel-register',
+    // Counts come back as int8; PGlite gives numbers, so pg must too or the backends disagree.
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser
+    }
+  })
+  // An idle client's connection dropping (a PostgreSQL restart) must not crash the process;
+  // the pool discards that client and the next checkout opens a new connection.
+  pool.on('error', (error) => {
+    logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'idle database connection lost')
+  })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    backend: 'postgres',
+    async close() {
+      await db.destroy()
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { sql } from 'kysely'
+import type { Executor } from './database.ts'
+
+/** Advisory lock keys: one per start-up task that several instances might run at the same moment. */
+export const LOCKS = {
+  referenceData: 734_001,
+  firstAdminKey: 734_002
+} as const
+
+/** Holds the lock until the surrounding transaction ends. */
+export async function advisoryXactLock(trx: Executor, key: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${key})`.execute(trx)
+}

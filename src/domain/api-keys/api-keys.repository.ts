@@ -1,0 +1,91 @@
+import type { ApiKeyRow, Executor } from '../../db/database.ts'
+import type { Role } from '../access/roles.ts'
+
+export interface NewApiKey {
+  name: string
+  role: Role
+  force: string | null
+  keyHash: string
+  keyPrefix: string
+  createdBy: string | null
+}
+
+export async function findActiveByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function findById(db: Executor, id: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function insert(db: Executor, key: NewApiKey): Promise<ApiKeyRow> {
+  return db
+    .insertInto('api_keys')
+    .values({
+      name: key.name,
+      role: key.role,
+      force_code: key.force,
+      key_hash: key.keyHash,
+      key_prefix: key.keyPrefix,
+      created_by: key.createdBy
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function revoke(db: Executor, id: string): Promise<ApiKeyRow | undefined> {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export interface ListFilter {
+  force?: string | null
+  includeRevoked: boolean
+  after?: { createdAt: Date; id: string }
+  limit: number
+}
+
+/** Keyset pagination on (created_at, id): stable however many keys are added meanwhile. */
+export async function list(db: Executor, filter: ListFilter): Promise<ApiKeyRow[]> {
+  let query = db.selectFrom('api_keys').selectAll()
+  if (filter.force !== undefined) {
+    query = filter.force === null ? query.where('force_code', 'is', null) : query.where('force_code', '=', filter.force)
+  }
+  if (!filter.includeRevoked) query = query.where('revoked_at', 'is', null)
+  if (filter.after) {
+    const { createdAt, id } = filter.after
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])])
+    )
+  }
+  return query.orderBy('created_at').orderBy('id').limit(filter.limit).execute()
+}
+
+export async function countAll(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function countActiveNationalAdmins(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('force_code', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

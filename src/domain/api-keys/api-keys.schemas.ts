@@ -1,0 +1,49 @@
+import { Type } from 'typebox'
+import { ROLES } from '../access/roles.ts'
+import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+
+export const RoleSchema = Type.Enum(ROLES, {
+  description: 'viewer reads; contributor writes progress updates; registrar keeps the register; approver is the board; admin manages keys.'
+})
+
+export const ApiKeySchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    role: RoleSchema,
+    force: Type.Union([ForceCode, Type.Null()], { description: 'The force whose data the key sees; null for a national key.' }),
+    prefix: Type.String({ description: 'The first characters of the key, to recognise it; never the whole key.' }),
+    createdAt: Timestamp,
+    createdBy: Type.Union([Uuid, Type.Null()], { description: 'The key that created it; null for the first admin key.' }),
+    revokedAt: Type.Union([Timestamp, Type.Null()])
+  },
+  { $id: 'ApiKey', description: 'An API key, without its secret.' }
+)
+
+export const CreatedApiKeySchema = Type.Object(
+  {
+    ...ApiKeySchema.properties,
+    key: Type.String({ description: 'The secret. Shown this once: store it now, it cannot be retrieved again.' })
+  },
+  { $id: 'CreatedApiKey', description: 'A new API key with its secret.' }
+)
+
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what uses the key.' }),
+    role: RoleSchema,
+    force: Type.Union([ForceCode, Type.Null()], {
+      description: 'The force the key is bound to; null (national, sees every force) only for a national admin to grant.'
+    })
+  },
+  { additionalProperties: false }
+)
+
+export const ApiKeyListQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    force: Type.Optional(ForceCode),
+    includeRevoked: Type.Optional(Type.Boolean({ default: false, description: 'Also list revoked keys.' }))
+  },
+  { additionalProperties: false }
+)

@@ -1,0 +1,38 @@
+import type { Executor } from '../../db/database.ts'
+
+/** Who is acting: the key behind the request (null for the service itself) and the request id. */
+export interface Actor {
+  keyId: string | null
+  requestId: string | null
+}
+
+export const SYSTEM_ACTOR: Actor = { keyId: null, requestId: null }
+
+export interface AuditEntry {
+  entityType: string
+  entityId: string
+  action: string
+  force: string | null
+  before?: unknown
+  after?: unknown
+}
+
+/**
+ * The one way every write is recorded. Call it with the transaction that makes the change, so the
+ * record and the change commit or roll back together.
+ */
+export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({
+      actor_key_id: actor.keyId,
+      request_id: actor.requestId,
+      force_code: entry.force,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      action: entry.action,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after)
+    })
+    .execute()
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import type { Db, Executor } from '../../db/database.ts'
+import { LOCKS, advisoryXactLock } from '../../db/locks.ts'
+import { referenceSets } from './reference-sets.ts'
+
+export const REFERENCE_DIR = new URL('../../../reference/', import.meta.url)
+
+/** One file of reference/ and how to apply it. `apply` must be idempotent: it upserts. */
+export interface ReferenceSet {
+  name: string
+  file: string
+  apply(trx: Executor, data: unknown): Promise<void>
+}
+
+export interface LoadReport {
+  applied: string[]
+  unchanged: string[]
+}
+
+/**
+ * Applies every reference file whose content changed since it was last applied (by checksum), each
+ * in its own transaction. Runs on every start: a new release with corrected data upgrades in place;
+ * an unchanged file costs one read and one hash.
+ */
+export async function loadReferenceData(db: Db, sets: ReferenceSet[] = referenceSets): Promise<LoadReport> {
+  const report: LoadReport = { applied: [], unchanged: [] }
+  for (const set of sets) {
+    const text = await readFile(new URL(set.file, REFERENCE_DIR), 'utf8')
+    const checksum = createHash('sha256').update(text).digest('hex')
+    const applied = await db.transaction().execute(async (trx) => {
+      await advisoryXactLock(trx, LOCKS.referenceData)
+      const current = await trx
+        .selectFrom('reference_data')
+        .select('checksum')
+        .where('name', '=', set.name)
+        .executeTakeFirst()
+      if (current?.checksum === checksum) return false
+      await set.apply(trx, JSON.parse(text))
+      await trx
+        .insertInto('reference_data')
+        .values({ name: set.name, checksum })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ checksum, loaded_at: new Date() }))
+        .execute()
+      return true
+    })
+    ;(applied ? report.applied : report.unchanged).push(set.name)
+  }
+  return report
+}

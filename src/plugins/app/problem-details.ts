@@ -1,0 +1,175 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { HttpProblem } from '../../problems.ts'
+import type { Problem } from '../../schemas/common.ts'
+
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
+
+/** PostgreSQL SQLSTATEs and driver codes that mean "the database is not there right now". */
+const UNAVAILABLE_CODES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE'
+])
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'Client has encountered a connection error',
+  'connection is closed',
+  'Cannot use a pool after calling end'
+]
+
+function databaseUnavailable(error: Error & { code?: string }): boolean {
+  if (error.code !== undefined && UNAVAILABLE_CODES.has(error.code)) return true
+  return UNAVAILABLE_MESSAGES.some((m) => error.message?.includes(m))
+}
+
+const LOCATIONS: Record<string, string> = { querystring: 'query', body: 'body', params: 'params', headers: 'headers' }
+
+/** Ajv's instancePath `/a/0/b` (plus missingProperty) as `a.0.b`. */
+function fieldOf(issue: { instancePath: string; params?: Record<string, unknown> }): string {
+  const segments = issue.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const missing = issue.params?.missingProperty ?? issue.params?.additionalProperty
+  if (typeof missing === 'string') segments.push(missing)
+  return segments.join('.')
+}
+
+function describeIssue(issue: { keyword: string; message?: string; params?: Record<string, unknown> }): string {
+  if (issue.keyword === 'additionalProperties') return 'is not a known field'
+  if (issue.keyword === 'required') return 'is required'
+  if (issue.keyword === 'enum' && Array.isArray(issue.params?.allowedValues)) {
+    return `must be one of ${(issue.params.allowedValues as unknown[]).join(', ')}`
+  }
+  return issue.message ?? 'is invalid'
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}) {
+  const body: Problem = { ...problem, instance: request.url.split('?')[0], requestId: String(request.id) }
+  return reply.code(problem.status).headers(headers).type(PROBLEM_TYPE).send(body)
+}
+
+/**
+ * Every error leaves as application/problem+json. Validation problems list each offending field;
+ * 5xx responses carry the request id and nothing of the SQL, stack or driver message.
+ */
+export default fp(
+  async function problemDetails(app: FastifyInstance) {
+    app.setErrorHandler(function handleError(error: FastifyError & { code?: string }, request, reply) {
+      if (error instanceof HttpProblem) {
+        return send(
+          request,
+          reply,
+          { type: `/problems/${error.slug}`, title: error.title, status: error.status, detail: error.detail, ...error.extras },
+          error.headers
+        )
+      }
+
+      if (error.validation) {
+        const location = LOCATIONS[error.validationContext ?? 'body'] ?? 'body'
+        const errors = error.validation.map((issue) => ({
+          in: location,
+          field: fieldOf(issue as { instancePath: string; params?: Record<string, unknown> }),
+          message: describeIssue(issue as { keyword: string; message?: string; params?: Record<string, unknown> })
+        }))
+        return send(request, reply, {
+          type: '/problems/validation',
+          title: 'Request validation failed',
+          status: 400,
+          detail: errors.map((e) => `${e.in} ${e.field || '(whole value)'} ${e.message}`).join('; '),
+          errors
+        })
+      }
+
+      switch (error.code) {
+        case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+          return send(request, reply, {
+            type: '/problems/malformed-body',
+            title: 'Malformed request body',
+            status: 400,
+            detail: 'The body is not valid JSON.'
+          })
+        case 'FST_ERR_CTP_BODY_TOO_LARGE':
+          return send(request, reply, {
+            type: '/problems/body-too-large',
+            title: 'Request body too large',
+            status: 413,
+            detail: `The body exceeds the limit of ${request.routeOptions.bodyLimit} bytes.`
+          })
+        case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+          return send(request, reply, {
+            type: '/problems/unsupported-media-type',
+            title: 'Unsupported media type',
+            status: 415,
+            detail: `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send application/json.`
+          })
+      }
+
+      if (databaseUnavailable(error)) {
+        request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable')
+        return send(
+          request,
+          reply,
+          {
+            type: '/problems/database-unavailable',
+            title: 'Service unavailable',
+            status: 503,
+            detail: 'The database cannot be reached right now. Try again shortly.'
+          },
+          { 'retry-after': '5' }
+        )
+      }
+
+      if (error.code === '57014') {
+        request.log.warn({ err: { message: error.message, code: error.code } }, 'statement timeout')
+        return send(request, reply, {
+          type: '/problems/timeout',
+          title: 'Gateway timeout',
+          status: 504,
+          detail: 'The database took too long to answer this request.'
+        })
+      }
+
+      // Errors Fastify raises itself for client mistakes (bad headers, unsupported methods ...).
+      const status = error.statusCode ?? 500
+      if (status >= 400 && status < 500) {
+        return send(request, reply, {
+          type: '/problems/bad-request',
+          title: 'Bad request',
+          status,
+          detail: error.message
+        })
+      }
+
+      request.log.error({ err: error }, 'unhandled error')
+      return send(request, reply, {
+        type: '/problems/internal',
+        title: 'Internal server error',
+        status: 500,
+        detail: 'Something went wrong on our side. Quote the requestId if you report it.'
+      })
+    })
+
+    app.setNotFoundHandler(function handleNotFound(request, reply) {
+      return send(request, reply, {
+        type: '/problems/not-found',
+        title: 'Not found',
+        status: 404,
+        detail: `No route ${request.method} ${request.url.split('?')[0]}.`
+      })
+    })
+  },
+  { name: 'problem-details' }
+)

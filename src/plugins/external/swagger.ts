@@ -1,0 +1,45 @@
+import swagger from '@fastify/swagger'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+export const API_VERSION = '1.0.0'
+
+/** Builds the OpenAPI 3.1 document from the route schemas. */
+export default fp(
+  async function openapi(app: FastifyInstance) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'peel-register',
+          version: API_VERSION,
+          description:
+            "A police force's register of HMICFRS inspection findings (causes of concern, recommendations, " +
+            'areas for improvement), carried from open to closed by the inspectorate, with the PEEL assessment ' +
+            'frameworks and the national picture of force gradings beside it.\n\n' +
+            'Every `/v1` operation needs `Authorization: Bearer <api key>`; each operation says which roles may call it. ' +
+            'Errors are RFC 9457 problem details (`application/problem+json`).'
+        },
+        tags: [
+          { name: 'forces', description: 'The territorial police forces of England and Wales.' },
+          { name: 'api-keys', description: 'Who may call the API: keys bound to a role and a force.' },
+          { name: 'health', description: 'Liveness and readiness for orchestrators.' }
+        ],
+        components: {
+          securitySchemes: {
+            bearerAuth: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'An API key, as returned once by POST /v1/api-keys or printed on first start.'
+            }
+          }
+        }
+      },
+      // Shared schemas keep their $id as their component name instead of def-0, def-1 ...
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
+      }
+    })
+  },
+  { name: 'openapi' }
+)

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { sql } from 'kysely'
+import { Type } from 'typebox'
+import { problem } from '../../schemas/common.ts'
+
+const Health = Type.Object({
+  status: Type.Literal('ok'),
+  database: Type.Optional(Type.Union([Type.Literal('embedded'), Type.Literal('postgres')]))
+})
+
+const READY_TIMEOUT_MS = 2_000
+
+/** Unauthenticated, for orchestrators. Live: the process answers. Ready: it can reach its database. */
+const health: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/live',
+    {
+      schema: {
+        operationId: 'getLiveness',
+        tags: ['health'],
+        summary: 'Whether the process is up',
+        response: { 200: Health }
+      }
+    },
+    async () => ({ status: 'ok' as const })
+  )
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        operationId: 'getReadiness',
+        tags: ['health'],
+        summary: 'Whether the service can reach its database and take traffic',
+        response: { 200: Health, 503: problem('The database is unreachable.') }
+      }
+    },
+    async (_request, reply) => {
+      let timer: NodeJS.Timeout | undefined
+      try {
+        await Promise.race([
+          sql`select 1`.execute(app.db),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('timeout exceeded when trying to connect')), READY_TIMEOUT_MS)
+          })
+        ])
+      } finally {
+        clearTimeout(timer)
+      }
+      reply.header('cache-control', 'no-store')
+      return { status: 'ok' as const, database: app.database.backend }
+    }
+  )
+}
+
+export default health

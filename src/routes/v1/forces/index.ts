@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { allow } from '../../../domain/access/roles.ts'
+import { ForceListQuery, ForceSchema } from '../../../domain/forces/forces.schemas.ts'
+import { getForce, listForces } from '../../../domain/forces/forces.service.ts'
+import { ForceCode, Page, problem, ref } from '../../../schemas/common.ts'
+
+const forces: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listForces',
+        tags: ['forces'],
+        summary: 'List the forces, by code',
+        querystring: ForceListQuery,
+        response: { 200: Page(ref(ForceSchema), 'A page of forces.') }
+      }
+    },
+    async (request) => listForces(app.db, { ...request.query, limit: request.query.limit ?? 50 })
+  )
+
+  app.get(
+    '/:code',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getForce',
+        tags: ['forces'],
+        summary: 'One force',
+        params: Type.Object({ code: ForceCode }),
+        response: { 200: ref(ForceSchema), 404: problem('No force with that code.') }
+      }
+    },
+    async (request) => getForce(app.db, request.params.code)
+  )
+}
+
+export default forces
