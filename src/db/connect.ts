@@ -77,9 +77,12 @@ function openPostgres(config: DatabaseConfig, connectionString: string, logger: 
   })
   // An idle client's connection dropping (a PostgreSQL restart) must not crash the process;
   // the pool discards that client and the next checkout opens a new connection.
-  pool.on('error', (error) => {
-    logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'idle database connection lost')
-  })
+  const connectionLost = (error: Error) =>
+    logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost')
+  pool.on('error', connectionLost)
+  // A checked-out client has no pool listener; without one of its own, its socket dropping
+  // mid-checkout would be an unhandled 'error' event. The query itself still fails and is answered.
+  pool.on('connect', (client) => client.on('error', connectionLost))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,

@@ -78,11 +78,17 @@ export default fp(
 
       if (error.validation) {
         const location = LOCATIONS[error.validationContext ?? 'body'] ?? 'body'
-        const errors = error.validation.map((issue) => ({
-          in: location,
-          field: fieldOf(issue as { instancePath: string; params?: Record<string, unknown> }),
-          message: describeIssue(issue as { keyword: string; message?: string; params?: Record<string, unknown> })
-        }))
+        // A field that fails every branch of a union gets one entry: "must ... or must ...".
+        const byField = new Map<string, string[]>()
+        for (const issue of error.validation) {
+          if (issue.keyword === 'anyOf' || issue.keyword === 'oneOf') continue
+          const field = fieldOf(issue as { instancePath: string; params?: Record<string, unknown> })
+          const message = describeIssue(issue as { keyword: string; message?: string; params?: Record<string, unknown> })
+          const messages = byField.get(field) ?? []
+          if (!messages.includes(message)) messages.push(message)
+          byField.set(field, messages)
+        }
+        const errors = [...byField].map(([field, messages]) => ({ in: location, field, message: messages.join(' or ') }))
         return send(request, reply, {
           type: '/problems/validation',
           title: 'Request validation failed',

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process'
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.ts'
+
+t.test('defaults: embedded database under ./data, loopback, port 3000', async (t) => {
+  const config = loadConfig({}, '/srv/app')
+  t.equal(config.databaseUrl, null)
+  t.equal(config.dataDir, '/srv/app/data')
+  t.equal(config.host, '127.0.0.1')
+  t.equal(config.port, 3000)
+  t.equal(config.logLevel, 'info')
+  t.equal(config.adminApiKey, null)
+})
+
+t.test('reads every documented variable', async (t) => {
+  const config = loadConfig(
+    {
+      DATABASE_URL: 'postgres://u:p@db:5432/peel',
+      DATA_DIR: '/var/peel',
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      ADMIN_API_KEY: 'x'.repeat(40),
+      DATABASE_POOL_MAX: '20',
+      DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      DATABASE_STATEMENT_TIMEOUT_MS: '9000',
+      REQUEST_TIMEOUT_MS: '12000',
+      BODY_LIMIT_BYTES: '2048',
+      TRUST_PROXY: 'true'
+    },
+    '/srv/app'
+  )
+  t.match(config, {
+    databaseUrl: 'postgres://u:p@db:5432/peel',
+    dataDir: '/var/peel',
+    host: '0.0.0.0',
+    port: 8080,
+    logLevel: 'debug',
+    adminApiKey: 'x'.repeat(40),
+    databasePoolMax: 20,
+    databaseConnectTimeoutMs: 2000,
+    databaseStatementTimeoutMs: 9000,
+    requestTimeoutMs: 12000,
+    bodyLimitBytes: 2048,
+    trustProxy: true
+  })
+})
+
+t.test('names every bad variable at once', async (t) => {
+  const error = t.throws(() =>
+    loadConfig({
+      DATABASE_URL: 'mysql://nope',
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      ADMIN_API_KEY: 'short',
+      DATABASE_POOL_MAX: '0',
+      TRUST_PROXY: 'maybe'
+    })
+  ) as ConfigError
+  t.ok(error instanceof ConfigError)
+  t.equal(error.problems.length, 6)
+  for (const name of ['DATABASE_URL', 'PORT', 'LOG_LEVEL', 'ADMIN_API_KEY', 'DATABASE_POOL_MAX', 'TRUST_PROXY']) {
+    t.ok(error.problems.some((p) => p.startsWith(`${name} `)), `names ${name}`)
+  }
+  t.match(error.message, /PORT must be a whole number, got "eighty"/)
+  t.match(error.message, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/)
+})
+
+t.test('a port out of range and a URL that is not one are refused', async (t) => {
+  t.throws(() => loadConfig({ PORT: '70000' }), { message: /PORT must be between 0 and 65535, got 70000/ })
+  t.throws(() => loadConfig({ DATABASE_URL: 'not a url' }), { message: /DATABASE_URL must be a URL/ })
+})
+
+t.test('the server refuses to start on bad configuration and says which variable', async (t) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: 'eighty', DATABASE_URL: '' },
+    stdio: ['ignore', 'ignore', 'pipe']
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  t.equal(code, 78, 'exits with EX_CONFIG')
+  t.match(stderr, /Invalid configuration:\n {2}- PORT must be a whole number, got "eighty"/)
+})

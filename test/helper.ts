@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import pino from 'pino'
+import type { Test } from 'tap'
+import { buildApp } from '../src/app.ts'
+import { type Config, loadConfig } from '../src/config.ts'
+import { type DatabaseHandle, openDatabase } from '../src/db/connect.ts'
+import type { Role } from '../src/domain/access/roles.ts'
+import { prepareDatabase } from '../src/prepare.ts'
+import { serverOptions } from '../src/server-options.ts'
+import { PG_TEMPLATE_DB, adminQuery, pgliteFromTemplate, testDatabaseUrl, withDatabase } from './setup/template.ts'
+
+/** The national admin key every test app starts with (adopted through ADMIN_API_KEY, as in production). */
+export const ADMIN_KEY = 'prk_test-national-admin-key-0123456789abcdef'
+
+export const backend = testDatabaseUrl() === null ? 'embedded' : 'postgres'
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY }), ...overrides }
+}
+
+/**
+ * A database of its own for one test file: a copy of the run's prepared template, on the backend
+ * the run was asked for (PGlite unless DATABASE_URL is set). Dropped when the test ends.
+ */
+export async function openTestDatabase(t: Test, config: Config = testConfig()): Promise<DatabaseHandle> {
+  const logger = pino({ level: 'silent' })
+  const url = testDatabaseUrl()
+  if (url === null) {
+    const handle = await openDatabase({ ...config, databaseUrl: null }, logger, { pglite: await pgliteFromTemplate() })
+    t.teardown(() => handle.close())
+    return handle
+  }
+  const name = `peel_register_test_${randomBytes(6).toString('hex')}`
+  await adminQuery(url, `create database ${name} template ${PG_TEMPLATE_DB}`)
+  const handle = await openDatabase({ ...config, databaseUrl: withDatabase(url, name) }, logger)
+  t.teardown(async () => {
+    await handle.close()
+    await adminQuery(url, `drop database if exists ${name} with (force)`)
+  })
+  return handle
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  database: DatabaseHandle
+  config: Config
+  /** Sends a request with the given key (the national admin key unless told otherwise). */
+  request(options: InjectOptions & { key?: string | null }): Promise<LightMyRequestResponse>
+  /** Creates a key through the API and returns its secret. */
+  createKey(role: Role, force: string | null, name?: string): Promise<string>
+}
+
+/** The application as production builds it (same options, same start-up steps), on a test database. */
+export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const config = testConfig(overrides)
+  const database = await openTestDatabase(t, config)
+  await prepareDatabase(database.db, config, pino({ level: 'silent' }))
+  const app = await buildApp({ server: serverOptions(config), database })
+  t.teardown(() => app.close())
+
+  const request: TestApp['request'] = ({ key = ADMIN_KEY, headers, ...options }) =>
+    app.inject({
+      ...options,
+      headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...headers }
+    })
+
+  return {
+    app,
+    database,
+    config,
+    request,
+    async createKey(role, force, name = `${role} of ${force ?? 'national'}`) {
+      const response = await request({ method: 'POST', url: '/v1/api-keys', payload: { name, role, force } })
+      if (response.statusCode !== 201) throw new Error(`could not create key: ${response.body}`)
+      return response.json<{ key: string }>().key
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { sql } from 'kysely'
+import t, { type Test } from 'tap'
+import { buildTestApp } from '../helper.ts'
+
+const { request, database } = await buildTestApp(t, { bodyLimitBytes: 2048 })
+
+function isProblem(t: Test, response: Awaited<ReturnType<typeof request>>, status: number) {
+  t.equal(response.statusCode, status, `status ${status}`)
+  t.match(response.headers['content-type'], /^application\/problem\+json/, 'problem media type')
+  const body = response.json()
+  t.equal(body.status, status)
+  t.type(body.type, 'string')
+  t.type(body.title, 'string')
+  t.equal(body.requestId, response.headers['x-request-id'], 'carries the request id')
+  return body
+}
+
+t.test('validation failures list each offending field', async (t) => {
+  const response = await request({
+    method: 'POST',
+    url: '/v1/api-keys',
+    payload: { name: '', role: 'overlord', force: 'Not A Code', colour: 'blue' }
+  })
+  const body = isProblem(t, response, 400)
+  t.equal(body.type, '/problems/validation')
+  const fields = body.errors.map((e: { field: string }) => e.field).sort()
+  t.same(fields, ['colour', 'force', 'name', 'role'])
+  t.ok(body.errors.every((e: { in: string }) => e.in === 'body'))
+  t.match(body.errors.find((e: { field: string }) => e.field === 'role').message, /must be one of viewer, contributor, registrar, approver, admin/)
+  t.equal(body.errors.find((e: { field: string }) => e.field === 'colour').message, 'is not a known field')
+  t.equal(
+    body.errors.find((e: { field: string }) => e.field === 'force').message,
+    'must match pattern "^[a-z]+(-[a-z]+)*$" or must be null',
+    'a union field is reported once'
+  )
+})
+
+t.test('a missing required field is named', async (t) => {
+  const body = isProblem(t, await request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'x', role: 'viewer' } }), 400)
+  t.same(body.errors, [{ in: 'body', field: 'force', message: 'is required' }])
+})
+
+t.test('query and path parameters are named with where they were', async (t) => {
+  const query = isProblem(t, await request({ method: 'GET', url: '/v1/forces?limit=9999' }), 400)
+  t.same(query.errors, [{ in: 'query', field: 'limit', message: 'must be <= 500' }])
+  const params = isProblem(t, await request({ method: 'DELETE', url: '/v1/api-keys/not-a-uuid' }), 400)
+  t.same(params.errors, [{ in: 'params', field: 'id', message: 'must match format "uuid"' }])
+})
+
+t.test('unknown routes are 404 problems', async (t) => {
+  const body = isProblem(t, await request({ method: 'GET', url: '/v1/nothing-here' }), 404)
+  t.equal(body.instance, '/v1/nothing-here')
+  isProblem(t, await request({ method: 'PUT', url: '/v1/forces' }), 404)
+})
+
+t.test('malformed JSON is a 400 problem', async (t) => {
+  const body = isProblem(
+    t,
+    await request({ method: 'POST', url: '/v1/api-keys', payload: '{"name": "x",', headers: { 'content-type': 'application/json' } }),
+    400
+  )
+  t.equal(body.type, '/problems/malformed-body')
+})
+
+t.test('an oversized body is a 413 problem', async (t) => {
+  const body = isProblem(
+    t,
+    await request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'x'.repeat(5000), role: 'viewer', force: null } }),
+    413
+  )
+  t.equal(body.type, '/problems/body-too-large')
+})
+
+t.test('a body in another media type is a 415 problem', async (t) => {
+  const body = isProblem(
+    t,
+    await request({ method: 'POST', url: '/v1/api-keys', payload: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    415
+  )
+  t.equal(body.type, '/problems/unsupported-media-type')
+})
+
+t.test('a caller-supplied request id is echoed when well formed, replaced when not', async (t) => {
+  const kept = await request({ method: 'GET', url: '/v1/forces/gotham', headers: { 'x-request-id': 'abc-123' } })
+  t.equal(kept.headers['x-request-id'], 'abc-123')
+  t.equal(kept.json().requestId, 'abc-123')
+  const replaced = await request({ method: 'GET', url: '/v1/forces/gotham', headers: { 'x-request-id': 'bad id <script>' } })
+  t.not(replaced.headers['x-request-id'], 'bad id <script>')
+})
+
+t.test('a 500 carries the request id and nothing of the SQL or the stack', async (t) => {
+  // A real fault, not a mock: the table the route reads is gone.
+  await sql`drop table forces cascade`.execute(database.db)
+  const response = await request({ method: 'GET', url: '/v1/forces' })
+  const body = isProblem(t, response, 500)
+  t.equal(body.type, '/problems/internal')
+  t.notMatch(`${body.title} ${body.detail}`, /forces|relation|select|exist|\.ts/i, 'no SQL, no driver message, no stack')
+  t.same(Object.keys(body).sort(), ['detail', 'instance', 'requestId', 'status', 'title', 'type'])
+})

@@ -1,0 +1,30 @@
+/**
+ * tap's `before` step: builds the database every test file starts from, with the same migrations
+ * and reference data the service applies on start.
+ */
+import { PGlite } from '@electric-sql/pglite'
+import pino from 'pino'
+import { openDatabase } from '../../src/db/connect.ts'
+import { loadConfig } from '../../src/config.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+import { loadReferenceData } from '../../src/domain/reference/reference-loader.ts'
+import { PG_TEMPLATE_DB, adminQuery, saveTemplate, testDatabaseUrl, withDatabase } from './template.ts'
+
+const logger = pino({ level: 'silent' })
+const url = testDatabaseUrl()
+
+if (url === null) {
+  const pglite = await PGlite.create()
+  const handle = await openDatabase({ ...loadConfig({}), databaseUrl: null }, logger, { pglite })
+  await migrateToLatest(handle.db)
+  await loadReferenceData(handle.db)
+  await saveTemplate(pglite)
+  await handle.close()
+} else {
+  await adminQuery(url, `drop database if exists ${PG_TEMPLATE_DB} with (force)`)
+  await adminQuery(url, `create database ${PG_TEMPLATE_DB}`)
+  const handle = await openDatabase({ ...loadConfig({}), databaseUrl: withDatabase(url, PG_TEMPLATE_DB) }, logger)
+  await migrateToLatest(handle.db)
+  await loadReferenceData(handle.db)
+  await handle.close()
+}

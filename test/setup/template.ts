@@ -1,0 +1,43 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+
+/**
+ * Where the test run's prepared database lives. Migrating and loading reference data takes seconds;
+ * doing it once per run and copying the result per test file keeps every file isolated and fast.
+ */
+export const PGLITE_TEMPLATE = new URL('../../.tap/pglite-template.tar', import.meta.url)
+export const PG_TEMPLATE_DB = 'peel_register_test_template'
+
+export function testDatabaseUrl(): string | null {
+  const url = process.env.DATABASE_URL
+  return url === undefined || url.trim() === '' ? null : url
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  return u.toString()
+}
+
+/** Runs `statement` on the server's maintenance connection (the database DATABASE_URL names). */
+export async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+export async function saveTemplate(pglite: PGlite): Promise<void> {
+  const dump = await pglite.dumpDataDir('none')
+  await mkdir(new URL('.', PGLITE_TEMPLATE), { recursive: true })
+  await writeFile(PGLITE_TEMPLATE, Buffer.from(await dump.arrayBuffer()))
+}
+
+export async function pgliteFromTemplate(): Promise<PGlite> {
+  const tar = await readFile(PGLITE_TEMPLATE)
+  return PGlite.create({ loadDataDir: new Blob([tar]) })
+}
