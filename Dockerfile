@@ -1,0 +1,14 @@
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY src ./src
+COPY migrations ./migrations
+COPY reference ./reference
+COPY scripts ./scripts
+COPY openapi ./openapi
+USER node
+EXPOSE 3000
+# SIGTERM reaches node directly (no npm in between), so in-flight requests drain on shutdown.
+CMD ["node", "--import", "tsx", "src/server.ts"]
