@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely/migration'
 import * as foundation from './2026-11-22T10-00-00-foundation.ts'
+import * as frameworks from './2026-11-22T12-00-00-frameworks.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
  * a new change is a new entry at the end.
  */
 export const migrations: Record<string, Migration> = {
-  '2026-11-22T10-00-00-foundation': foundation
+  '2026-11-22T10-00-00-foundation': foundation,
+  '2026-11-22T12-00-00-frameworks': frameworks
 }

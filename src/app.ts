@@ -9,9 +9,16 @@ import swaggerUi from './plugins/external/swagger-ui.ts'
 import health from './routes/health/index.ts'
 import apiKeys from './routes/v1/api-keys/index.ts'
 import forces from './routes/v1/forces/index.ts'
+import frameworks from './routes/v1/frameworks/index.ts'
 import { sharedSchemas } from './schemas/common.ts'
 import { ApiKeySchema, CreatedApiKeySchema } from './domain/api-keys/api-keys.schemas.ts'
 import { ForceSchema } from './domain/forces/forces.schemas.ts'
+import {
+  CriterionSchema,
+  FrameworkSchema,
+  QuestionDetailSchema,
+  QuestionSchema
+} from './domain/frameworks/frameworks.schemas.ts'
 
 export interface AppOptions {
   server: FastifyServerOptions
@@ -19,7 +26,16 @@ export interface AppOptions {
 }
 
 /** Named schemas, registered once so that routes can `ref()` them and the contract names them. */
-const componentSchemas = [...sharedSchemas, ForceSchema, ApiKeySchema, CreatedApiKeySchema]
+const componentSchemas = [
+  ...sharedSchemas,
+  ForceSchema,
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  FrameworkSchema,
+  QuestionSchema,
+  CriterionSchema,
+  QuestionDetailSchema
+]
 
 /**
  * The whole application, ready for `inject` or `listen`, never listening itself. External plugins
@@ -43,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(health, { prefix: '/health' })
   await app.register(forces, { prefix: '/v1/forces' })
   await app.register(apiKeys, { prefix: '/v1/api-keys' })
+  await app.register(frameworks, { prefix: '/v1/frameworks' })
 
   await app.ready()
   return app

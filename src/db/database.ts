@@ -41,7 +41,36 @@ export interface ReferenceDataTable {
   loaded_at: Generated<Date>
 }
 
+export interface FrameworksTable {
+  key: string
+  title: string
+  period: string
+  grading_scale: ColumnType<string[], string, string>
+  source: string
+  notes: ColumnType<string[], string, string>
+}
+
+export interface FrameworkQuestionsTable {
+  framework_key: string
+  ref: string
+  parent_ref: string | null
+  position: number
+  title: string
+  graded: boolean
+  pillar: string | null
+  note: string | null
+  criteria: ColumnType<Criterion[], string, string>
+}
+
+export interface Criterion {
+  kind: 'grade_descriptor' | 'characteristics_of_good'
+  grade: string | null
+  items: string[]
+}
+
 export interface Database {
+  frameworks: FrameworksTable
+  framework_questions: FrameworkQuestionsTable
   forces: ForcesTable
   api_keys: ApiKeysTable
   audit_log: AuditLogTable

@@ -49,7 +49,7 @@ t.test('migrations build the schema from an empty database, then have nothing le
   const first = await migrateToLatest(handle.db)
   t.same(first.map((r) => r.migrationName), Object.keys(migrations))
   t.ok(first.every((r) => r.status === 'Success'))
-  t.match(await tables(handle), ['api_keys', 'audit_log', 'forces', 'kysely_migration', 'kysely_migration_lock', 'reference_data'])
+  t.same(await tables(handle), ['api_keys', 'audit_log', 'forces', 'framework_questions', 'frameworks', 'kysely_migration', 'kysely_migration_lock', 'reference_data'])
   t.same(await migrateToLatest(handle.db), [], 'a second run applies nothing')
 })
 

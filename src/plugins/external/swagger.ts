@@ -22,6 +22,7 @@ export default fp(
         },
         tags: [
           { name: 'forces', description: 'The territorial police forces of England and Wales.' },
+          { name: 'frameworks', description: 'The PEEL assessment frameworks, every version, with their questions and criteria.' },
           { name: 'api-keys', description: 'Who may call the API: keys bound to a role and a force.' },
           { name: 'health', description: 'Liveness and readiness for orchestrators.' }
         ],

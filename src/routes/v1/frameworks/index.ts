@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { allow } from '../../../domain/access/roles.ts'
+import {
+  FrameworkKey,
+  FrameworkSchema,
+  QuestionDetailSchema,
+  QuestionListQuery,
+  QuestionRef,
+  QuestionSchema
+} from '../../../domain/frameworks/frameworks.schemas.ts'
+import { getFramework, getQuestion, listFrameworks, listQuestions } from '../../../domain/frameworks/frameworks.service.ts'
+import { Page, problem, ref } from '../../../schemas/common.ts'
+
+const frameworks: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listFrameworks',
+        tags: ['frameworks'],
+        summary: 'The PEEL framework versions',
+        response: { 200: Page(ref(FrameworkSchema), 'Every framework version, oldest first.') }
+      }
+    },
+    async () => listFrameworks(app.db)
+  )
+
+  app.get(
+    '/:key',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getFramework',
+        tags: ['frameworks'],
+        summary: 'One framework version',
+        params: Type.Object({ key: FrameworkKey }),
+        response: { 200: ref(FrameworkSchema), 404: problem('No such framework version.') }
+      }
+    },
+    async (request) => getFramework(app.db, request.params.key)
+  )
+
+  app.get(
+    '/:key/questions',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listFrameworkQuestions',
+        tags: ['frameworks'],
+        summary: "A framework version's questions, in document order",
+        params: Type.Object({ key: FrameworkKey }),
+        querystring: QuestionListQuery,
+        response: { 200: Page(ref(QuestionSchema), 'A page of questions.'), 404: problem('No such framework version.') }
+      }
+    },
+    async (request) => listQuestions(app.db, request.params.key, { ...request.query, limit: request.query.limit ?? 50 })
+  )
+
+  app.get(
+    '/:key/questions/:ref',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getFrameworkQuestion',
+        tags: ['frameworks'],
+        summary: 'One question with all its criteria',
+        params: Type.Object({ key: FrameworkKey, ref: QuestionRef }),
+        response: { 200: ref(QuestionDetailSchema), 404: problem('No such framework version or question.') }
+      }
+    },
+    async (request) => getQuestion(app.db, request.params.key, request.params.ref)
+  )
+}
+
+export default frameworks
