@@ -23,8 +23,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('note', 'text')
     .addColumn('criteria', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addPrimaryKeyConstraint('framework_questions_pk', ['framework_key', 'ref'])
-    .addUniqueConstraint('framework_questions_position', ['framework_key', 'position'])
     .execute()
+  await db.schema.createIndex('framework_questions_order').on('framework_questions').columns(['framework_key', 'position']).execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

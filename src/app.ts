@@ -9,7 +9,11 @@ import swaggerUi from './plugins/external/swagger-ui.ts'
 import health from './routes/health/index.ts'
 import apiKeys from './routes/v1/api-keys/index.ts'
 import forces from './routes/v1/forces/index.ts'
+import crosswalk from './routes/v1/crosswalk/index.ts'
 import frameworks from './routes/v1/frameworks/index.ts'
+import gradings from './routes/v1/gradings/index.ts'
+import practiceAreas from './routes/v1/practice-areas/index.ts'
+import practiceExamples from './routes/v1/practice-examples/index.ts'
 import { sharedSchemas } from './schemas/common.ts'
 import { ApiKeySchema, CreatedApiKeySchema } from './domain/api-keys/api-keys.schemas.ts'
 import { ForceSchema } from './domain/forces/forces.schemas.ts'
@@ -19,6 +23,9 @@ import {
   QuestionDetailSchema,
   QuestionSchema
 } from './domain/frameworks/frameworks.schemas.ts'
+import { CrosswalkLinkSchema, CrosswalkSchema } from './domain/crosswalk/crosswalk.schemas.ts'
+import { GradeHistorySchema, GradingSchema } from './domain/gradings/gradings.schemas.ts'
+import { PracticeAreaSchema, PracticeExampleSchema } from './domain/practice/practice.schemas.ts'
 
 export interface AppOptions {
   server: FastifyServerOptions
@@ -34,7 +41,13 @@ const componentSchemas = [
   FrameworkSchema,
   QuestionSchema,
   CriterionSchema,
-  QuestionDetailSchema
+  QuestionDetailSchema,
+  GradingSchema,
+  GradeHistorySchema,
+  PracticeExampleSchema,
+  PracticeAreaSchema,
+  CrosswalkLinkSchema,
+  CrosswalkSchema
 ]
 
 /**
@@ -60,6 +73,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(forces, { prefix: '/v1/forces' })
   await app.register(apiKeys, { prefix: '/v1/api-keys' })
   await app.register(frameworks, { prefix: '/v1/frameworks' })
+  await app.register(crosswalk, { prefix: '/v1/crosswalk' })
+  await app.register(gradings, { prefix: '/v1/gradings' })
+  await app.register(practiceExamples, { prefix: '/v1/practice-examples' })
+  await app.register(practiceAreas, { prefix: '/v1/practice-areas' })
 
   await app.ready()
   return app

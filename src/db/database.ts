@@ -68,7 +68,72 @@ export interface Criterion {
   items: string[]
 }
 
+export type AssessmentValue =
+  | 'outstanding'
+  | 'good'
+  | 'adequate'
+  | 'requires_improvement'
+  | 'inadequate'
+  | 'not_applicable'
+  | 'ungraded'
+  | 'not_inspected'
+
+export interface GradingsTable {
+  framework_key: string
+  force_code: string
+  question_ref: string
+  position: number
+  area: string
+  force_name_as_printed: string
+  value: AssessmentValue
+}
+
+export interface PracticeAreasTable {
+  framework_key: string
+  question_ref: string
+  position: number
+  area: string
+  summary: string
+  stated_innovative_count: number | null
+}
+
+export interface PracticeExamplesTable {
+  id: string
+  framework_key: string
+  position: number
+  question_ref: string
+  area: string
+  force_code: string | null
+  grade_as_printed: string | null
+  grade: string | null
+  innovative: boolean | null
+  objective: string | null
+  detail: string | null
+  outcome: string | null
+  search: ColumnType<string, never, never>
+}
+
+export interface CrosswalkLinksTable {
+  from_framework: string
+  from_ref: string
+  to_framework: string
+  to_ref: string
+  relation: 'same' | 'broader' | 'narrower' | 'overlaps'
+  rationale: string
+}
+
+export interface CrosswalkUnmatchedTable {
+  framework_key: string
+  ref: string
+  reason: string
+}
+
 export interface Database {
+  crosswalk_unmatched: CrosswalkUnmatchedTable
+  gradings: GradingsTable
+  practice_areas: PracticeAreasTable
+  practice_examples: PracticeExamplesTable
+  crosswalk_links: CrosswalkLinksTable
   frameworks: FrameworksTable
   framework_questions: FrameworkQuestionsTable
   forces: ForcesTable

@@ -49,7 +49,21 @@ t.test('migrations build the schema from an empty database, then have nothing le
   const first = await migrateToLatest(handle.db)
   t.same(first.map((r) => r.migrationName), Object.keys(migrations))
   t.ok(first.every((r) => r.status === 'Success'))
-  t.same(await tables(handle), ['api_keys', 'audit_log', 'forces', 'framework_questions', 'frameworks', 'kysely_migration', 'kysely_migration_lock', 'reference_data'])
+  t.same(await tables(handle), [
+    'api_keys',
+    'audit_log',
+    'crosswalk_links',
+    'crosswalk_unmatched',
+    'forces',
+    'framework_questions',
+    'frameworks',
+    'gradings',
+    'kysely_migration',
+    'kysely_migration_lock',
+    'practice_areas',
+    'practice_examples',
+    'reference_data'
+  ])
   t.same(await migrateToLatest(handle.db), [], 'a second run applies nothing')
 })
 
@@ -92,4 +106,13 @@ t.test('reference data loads once and again only when its file changes', async (
   t.same(upgraded.applied, ['forces'])
   const cleveland = await handle.db.selectFrom('forces').select('name').where('code', '=', 'cleveland').executeTakeFirstOrThrow()
   t.equal(cleveland.name, 'Cleveland Police')
+
+  // A framework re-applied in place keeps the gradings and examples that point into it.
+  const count = async (table: 'gradings' | 'practice_examples') =>
+    Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  const before = [await count('gradings'), await count('practice_examples')]
+  await handle.db.updateTable('reference_data').set({ checksum: 'old release' }).where('name', '=', 'framework:peel-2021').execute()
+  t.same((await loadReferenceData(handle.db)).applied, ['framework:peel-2021'])
+  t.same([await count('gradings'), await count('practice_examples')], before)
+  t.same(before, [43 * 12 + 39 * 11, 161 + 116])
 })

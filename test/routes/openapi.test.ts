@@ -44,7 +44,7 @@ t.test('every operation has a unique operationId, tags and a summary; every /v1 
 })
 
 t.test('shared schemas are named components, never def-N', async (t) => {
-  for (const name of ['Problem', 'Force', 'ApiKey', 'CreatedApiKey', 'Framework', 'FrameworkQuestion', 'FrameworkQuestionDetail']) t.ok(document.components.schemas[name], name)
+  for (const name of ['Problem', 'Force', 'ApiKey', 'CreatedApiKey', 'Framework', 'FrameworkQuestion', 'FrameworkQuestionDetail', 'Grading', 'PracticeExample', 'Crosswalk']) t.ok(document.components.schemas[name], name)
   t.notOk(Object.keys(document.components.schemas).some((n) => n.startsWith('def-')))
   t.notMatch(JSON.stringify(document), /"#\/components\/schemas\/def-/)
 })

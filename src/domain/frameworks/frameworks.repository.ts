@@ -65,7 +65,17 @@ export async function replaceFramework(db: Executor, file: FrameworkFile): Promi
     .values(row)
     .onConflict((oc) => oc.column('key').doUpdateSet(row))
     .execute()
-  await db.deleteFrom('framework_questions').where('framework_key', '=', file.key).execute()
+  // Upsert, then drop only what the file no longer has: gradings, practice examples and findings
+  // that point at a question keep pointing at it through an upgrade.
+  await db
+    .deleteFrom('framework_questions')
+    .where('framework_key', '=', file.key)
+    .where(
+      'ref',
+      'not in',
+      file.questions.map((q) => q.ref)
+    )
+    .execute()
   await db
     .insertInto('framework_questions')
     .values(
@@ -79,6 +89,17 @@ export async function replaceFramework(db: Executor, file: FrameworkFile): Promi
         pillar: q.pillar ?? null,
         note: q.note ?? null,
         criteria: JSON.stringify(q.criteria)
+      }))
+    )
+    .onConflict((oc) =>
+      oc.columns(['framework_key', 'ref']).doUpdateSet((eb) => ({
+        parent_ref: eb.ref('excluded.parent_ref'),
+        position: eb.ref('excluded.position'),
+        title: eb.ref('excluded.title'),
+        graded: eb.ref('excluded.graded'),
+        pillar: eb.ref('excluded.pillar'),
+        note: eb.ref('excluded.note'),
+        criteria: eb.ref('excluded.criteria')
       }))
     )
     .execute()

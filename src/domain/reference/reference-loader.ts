@@ -10,6 +10,8 @@ export const REFERENCE_DIR = new URL('../../../reference/', import.meta.url)
 export interface ReferenceSet {
   name: string
   file: string
+  /** Files whose change must re-apply this one too (the framework a grading table points into). */
+  dependsOn?: string[]
   apply(trx: Executor, data: unknown): Promise<void>
 }
 
@@ -27,7 +29,9 @@ export async function loadReferenceData(db: Db, sets: ReferenceSet[] = reference
   const report: LoadReport = { applied: [], unchanged: [] }
   for (const set of sets) {
     const text = await readFile(new URL(set.file, REFERENCE_DIR), 'utf8')
-    const checksum = createHash('sha256').update(text).digest('hex')
+    const hash = createHash('sha256').update(text)
+    for (const dependency of set.dependsOn ?? []) hash.update(await readFile(new URL(dependency, REFERENCE_DIR)))
+    const checksum = hash.digest('hex')
     const applied = await db.transaction().execute(async (trx) => {
       await advisoryXactLock(trx, LOCKS.referenceData)
       const current = await trx

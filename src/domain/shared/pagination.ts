@@ -15,8 +15,10 @@ export function encodeCursor(values: ReadonlyArray<string | number | Date>): str
   return Buffer.from(JSON.stringify(plain)).toString('base64url')
 }
 
+export const badCursor = () => invalidField('query', 'cursor', 'is not a cursor this list returned')
+
 export function decodeCursor<const T extends readonly CursorPart[]>(cursor: string, parts: T): Decoded<T> {
-  const bad = () => invalidField('query', 'cursor', 'is not a cursor this list returned')
+  const bad = badCursor
   let values: unknown
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))

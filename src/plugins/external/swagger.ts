@@ -23,6 +23,8 @@ export default fp(
         tags: [
           { name: 'forces', description: 'The territorial police forces of England and Wales.' },
           { name: 'frameworks', description: 'The PEEL assessment frameworks, every version, with their questions and criteria.' },
+          { name: 'gradings', description: "Forces' published PEEL grades, nationally." },
+          { name: 'practice', description: 'Effective and innovative practice noted in PEEL reports.' },
           { name: 'api-keys', description: 'Who may call the API: keys bound to a role and a force.' },
           { name: 'health', description: 'Liveness and readiness for orchestrators.' }
         ],

@@ -3,6 +3,8 @@ import { Type } from 'typebox'
 import { allow } from '../../../domain/access/roles.ts'
 import { ForceListQuery, ForceSchema } from '../../../domain/forces/forces.schemas.ts'
 import { getForce, listForces } from '../../../domain/forces/forces.service.ts'
+import { GradeHistorySchema } from '../../../domain/gradings/gradings.schemas.ts'
+import { gradeHistory } from '../../../domain/gradings/gradings.service.ts'
 import { ForceCode, Page, problem, ref } from '../../../schemas/common.ts'
 
 const forces: FastifyPluginAsyncTypebox = async (app) => {
@@ -34,6 +36,21 @@ const forces: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request) => getForce(app.db, request.params.code)
+  )
+
+  app.get(
+    '/:code/grades',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getForceGradeHistory',
+        tags: ['forces', 'gradings'],
+        summary: "A force's published grades across framework versions",
+        params: Type.Object({ code: ForceCode }),
+        response: { 200: ref(GradeHistorySchema), 404: problem('No force with that code.') }
+      }
+    },
+    async (request) => gradeHistory(app.db, request.params.code)
   )
 }
 

@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { allow } from '../../../domain/access/roles.ts'
+import { PracticeExampleSchema, PracticeListQuery } from '../../../domain/practice/practice.schemas.ts'
+import { getExample, listExamples } from '../../../domain/practice/practice.service.ts'
+import { Page, problem, ref } from '../../../schemas/common.ts'
+
+const practiceExamples: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listPracticeExamples',
+        tags: ['practice'],
+        summary: 'Search the catalogue of effective and innovative practice',
+        description: 'Without `q`, in the order of the compendium; with `q`, best match first.',
+        querystring: PracticeListQuery,
+        response: { 200: Page(ref(PracticeExampleSchema), 'A page of practice examples.') }
+      }
+    },
+    async (request) => listExamples(app.db, { ...request.query, limit: request.query.limit ?? 50 })
+  )
+
+  app.get(
+    '/:id',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getPracticeExample',
+        tags: ['practice'],
+        summary: 'One practice example',
+        params: Type.Object({ id: Type.String({ pattern: '^peel-[0-9]{4}-[0-9]{3,}$' }) }),
+        response: { 200: ref(PracticeExampleSchema), 404: problem('No such example.') }
+      }
+    },
+    async (request) => getExample(app.db, request.params.id)
+  )
+}
+
+export default practiceExamples
