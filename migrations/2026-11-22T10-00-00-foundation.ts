@@ -41,12 +41,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('force_code', 'text')
     .addColumn('entity_type', 'text', (c) => c.notNull())
     .addColumn('entity_id', 'text', (c) => c.notNull())
+    // The record a change belongs to (a finding, for a change to one of its actions), for its history.
+    .addColumn('root_id', 'text', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('before', 'jsonb')
     .addColumn('after', 'jsonb')
     .addColumn('request_id', 'text')
     .execute()
   await db.schema.createIndex('audit_log_entity').on('audit_log').columns(['entity_type', 'entity_id', 'id']).execute()
+  await db.schema.createIndex('audit_log_root').on('audit_log').columns(['root_id', 'id']).execute()
   await db.schema.createIndex('audit_log_force').on('audit_log').columns(['force_code', 'id']).execute()
 
   // The audit log is append-only by the database's own rule, not by the application's good manners.

@@ -10,45 +10,22 @@ import health from './routes/health/index.ts'
 import apiKeys from './routes/v1/api-keys/index.ts'
 import forces from './routes/v1/forces/index.ts'
 import crosswalk from './routes/v1/crosswalk/index.ts'
+import findings from './routes/v1/findings/index.ts'
 import frameworks from './routes/v1/frameworks/index.ts'
+import governanceGroups from './routes/v1/governance-groups/index.ts'
+import inspections from './routes/v1/inspections/index.ts'
 import gradings from './routes/v1/gradings/index.ts'
 import practiceAreas from './routes/v1/practice-areas/index.ts'
 import practiceExamples from './routes/v1/practice-examples/index.ts'
-import { sharedSchemas } from './schemas/common.ts'
-import { ApiKeySchema, CreatedApiKeySchema } from './domain/api-keys/api-keys.schemas.ts'
-import { ForceSchema } from './domain/forces/forces.schemas.ts'
-import {
-  CriterionSchema,
-  FrameworkSchema,
-  QuestionDetailSchema,
-  QuestionSchema
-} from './domain/frameworks/frameworks.schemas.ts'
-import { CrosswalkLinkSchema, CrosswalkSchema } from './domain/crosswalk/crosswalk.schemas.ts'
-import { GradeHistorySchema, GradingSchema } from './domain/gradings/gradings.schemas.ts'
-import { PracticeAreaSchema, PracticeExampleSchema } from './domain/practice/practice.schemas.ts'
+
+import { componentSchemas } from './schemas/components.ts'
+import { validatorCompiler } from './schemas/validation.ts'
 
 export interface AppOptions {
   server: FastifyServerOptions
   database: DatabaseHandle
 }
 
-/** Named schemas, registered once so that routes can `ref()` them and the contract names them. */
-const componentSchemas = [
-  ...sharedSchemas,
-  ForceSchema,
-  ApiKeySchema,
-  CreatedApiKeySchema,
-  FrameworkSchema,
-  QuestionSchema,
-  CriterionSchema,
-  QuestionDetailSchema,
-  GradingSchema,
-  GradeHistorySchema,
-  PracticeExampleSchema,
-  PracticeAreaSchema,
-  CrosswalkLinkSchema,
-  CrosswalkSchema
-]
 
 /**
  * The whole application, ready for `inject` or `listen`, never listening itself. External plugins
@@ -58,6 +35,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(options.server).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of componentSchemas) app.addSchema(schema)
+  app.setValidatorCompiler(validatorCompiler(componentSchemas))
   await app.register(swagger)
   await app.register(db, { database: options.database })
   await app.register(problemDetails)
@@ -73,6 +51,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(forces, { prefix: '/v1/forces' })
   await app.register(apiKeys, { prefix: '/v1/api-keys' })
   await app.register(frameworks, { prefix: '/v1/frameworks' })
+  await app.register(governanceGroups, { prefix: '/v1/governance-groups' })
+  await app.register(inspections, { prefix: '/v1/inspections' })
+  await app.register(findings, { prefix: '/v1/findings' })
   await app.register(crosswalk, { prefix: '/v1/crosswalk' })
   await app.register(gradings, { prefix: '/v1/gradings' })
   await app.register(practiceExamples, { prefix: '/v1/practice-examples' })

@@ -38,3 +38,11 @@ export const notFound = (detail: string) => new HttpProblem(404, 'not-found', 'N
 
 export const conflict = (detail: string, extras?: Record<string, unknown>) =>
   new HttpProblem(409, 'conflict', 'Conflict', detail, extras)
+
+export const preconditionRequired = (detail: string) =>
+  new HttpProblem(428, 'precondition-required', 'Precondition required', detail)
+
+export const preconditionFailed = (detail: string) =>
+  new HttpProblem(412, 'precondition-failed', 'Precondition failed', detail)
+
+export const unprocessable = (slug: string, title: string, detail: string) => new HttpProblem(422, slug, title, detail)

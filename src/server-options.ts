@@ -34,15 +34,6 @@ export function serverOptions(
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    ajv: {
-      customOptions: {
-        // Unknown fields are refused by name rather than dropped in silence.
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: true
-      }
-    }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
   }
 }

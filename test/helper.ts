@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import pino from 'pino'
 import type { Test } from 'tap'
@@ -6,9 +7,16 @@ import { buildApp } from '../src/app.ts'
 import { type Config, loadConfig } from '../src/config.ts'
 import { type DatabaseHandle, openDatabase } from '../src/db/connect.ts'
 import type { Role } from '../src/domain/access/roles.ts'
+import { applyDocument, checkDocument } from '../src/domain/exchange/register-document.ts'
 import { prepareDatabase } from '../src/prepare.ts'
 import { serverOptions } from '../src/server-options.ts'
 import { PG_TEMPLATE_DB, adminQuery, pgliteFromTemplate, testDatabaseUrl, withDatabase } from './setup/template.ts'
+
+/** Loads the example register of 002 into force cleveland, as `npm run example:load` does. */
+export async function loadExample(database: DatabaseHandle) {
+  const text = await readFile(new URL('../examples/cleveland-register.json', import.meta.url), 'utf8')
+  return applyDocument(database.db, { keyId: null, requestId: 'test:example' }, checkDocument(JSON.parse(text)))
+}
 
 /** The national admin key every test app starts with (adopted through ADMIN_API_KEY, as in production). */
 export const ADMIN_KEY = 'prk_test-national-admin-key-0123456789abcdef'

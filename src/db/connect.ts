@@ -23,6 +23,13 @@ type DatabaseConfig = Pick<
 >
 
 const INT8_OID = 20
+const DATE_OID = 1082
+
+/**
+ * Both backends must hand back the same JavaScript values: counts as numbers, and calendar dates as
+ * 'YYYY-MM-DD' strings (a Date would shift with the server's time zone).
+ */
+export const PGLITE_OPTIONS = { parsers: { [DATE_OID]: (value: string) => value } }
 
 /**
  * One code path for both backends: everything above this module sees a Kysely instance.
@@ -38,7 +45,7 @@ export async function openDatabase(
   await mkdir(config.dataDir, { recursive: true })
   const release = await acquireDataDirLock(config.dataDir)
   try {
-    const pglite = await PGlite.create(config.dataDir)
+    const pglite = await PGlite.create(config.dataDir, PGLITE_OPTIONS)
     return wrapPGlite(pglite, release)
   } catch (error) {
     await release()
@@ -69,10 +76,12 @@ function openPostgres(config: DatabaseConfig, connectionString: string, logger: 
     statement_timeout: config.databaseStatementTimeoutMs,
     idleTimeoutMillis: 30_000,
     application_name: 'peel-register',
-    // Counts come back as int8; PGlite gives numbers, so pg must too or the backends disagree.
     types: {
-      getTypeParser: ((oid: number, format?: string) =>
-        oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser
+      getTypeParser: ((oid: number, format?: string) => {
+        if (oid === INT8_OID) return (value: string) => Number(value)
+        if (oid === DATE_OID) return (value: string) => value
+        return pg.types.getTypeParser(oid, format as 'text')
+      }) as typeof pg.types.getTypeParser
     }
   })
   // An idle client's connection dropping (a PostgreSQL restart) must not crash the process;

@@ -29,6 +29,7 @@ export interface AuditLogTable {
   force_code: string | null
   entity_type: string
   entity_id: string
+  root_id: string
   action: string
   before: Json
   after: Json
@@ -128,7 +129,108 @@ export interface CrosswalkUnmatchedTable {
   reason: string
 }
 
+type Stamp = ColumnType<Date, never, Date>
+
+export interface GovernanceGroupsTable {
+  id: Generated<string>
+  force_code: string
+  name: string
+  chair: string | null
+  meeting_frequency: string | null
+  version: ColumnType<number, never, number>
+  created_at: Stamp
+  updated_at: Stamp
+}
+
+export interface Milestone {
+  kind: string
+  title: string
+  date: string | null
+  dateText: string | null
+  note: string | null
+}
+
+export interface InspectionsTable {
+  id: Generated<string>
+  force_code: string
+  key: string
+  title: string
+  label: string | null
+  kind: string
+  category: string
+  scope: string
+  year: number | null
+  started_on: ColumnType<string | null, string | null, string | null>
+  ended_on: ColumnType<string | null, string | null, string | null>
+  published_on: ColumnType<string | null, string | null, string | null>
+  framework_key: string | null
+  milestones: ColumnType<Milestone[], string, string>
+  version: ColumnType<number, never, number>
+  created_at: Stamp
+  updated_at: Stamp
+}
+
+export interface FindingsTable {
+  id: Generated<string>
+  force_code: string
+  reference: string
+  kind: string
+  title: string
+  text: string
+  scope: string
+  inspection_id: string | null
+  parent_id: string | null
+  deadline_text: string | null
+  due_date: ColumnType<string | null, string | null, string | null>
+  due_date_resolved: Generated<boolean>
+  force_lead: string | null
+  delivery_lead: string | null
+  governance_group_id: string | null
+  status: string
+  status_note: string | null
+  portal_status: string
+  portal_note: string | null
+  superseded_by_id: string | null
+  version: ColumnType<number, never, number>
+  created_at: Stamp
+  updated_at: Stamp
+  search: ColumnType<string, never, never>
+}
+
+export interface FindingQuestionsTable {
+  finding_id: string
+  framework_key: string
+  question_ref: string
+}
+
+export interface FindingActionsTable {
+  id: Generated<string>
+  finding_id: string
+  position: number
+  text: string
+  status: string
+  version: ColumnType<number, never, number>
+  created_at: Stamp
+  updated_at: Stamp
+}
+
+export interface IdempotencyKeysTable {
+  api_key_id: string
+  key: string
+  operation: string
+  request_hash: string
+  response_status: number | null
+  response_body: ColumnType<unknown, string | null, string | null>
+  created_at: Stamp
+}
+
 export interface Database {
+  governance_groups: GovernanceGroupsTable
+  inspections: InspectionsTable
+  findings: FindingsTable
+  finding_questions: FindingQuestionsTable
+  finding_actions: FindingActionsTable
+  idempotency_keys: IdempotencyKeysTable
   crosswalk_unmatched: CrosswalkUnmatchedTable
   gradings: GradingsTable
   practice_areas: PracticeAreasTable

@@ -5,7 +5,7 @@ import { Migrator, NO_MIGRATIONS } from 'kysely/migration'
 import pino from 'pino'
 import t, { type Test } from 'tap'
 import { migrations } from '../../migrations/index.ts'
-import { type DatabaseHandle, openDatabase } from '../../src/db/connect.ts'
+import { type DatabaseHandle, PGLITE_OPTIONS, openDatabase } from '../../src/db/connect.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadReferenceData } from '../../src/domain/reference/reference-loader.ts'
 import { testConfig } from '../helper.ts'
@@ -17,7 +17,7 @@ const url = testDatabaseUrl()
 /** An empty database, not the prepared template: migrations must build everything from nothing. */
 async function emptyDatabase(t: Test): Promise<() => Promise<DatabaseHandle>> {
   if (url === null) {
-    const pglite = await PGlite.create()
+    const pglite = await PGlite.create(PGLITE_OPTIONS)
     const handle = await openDatabase({ ...testConfig(), databaseUrl: null }, logger, { pglite })
     t.teardown(() => handle.close())
     return async () => handle
@@ -54,10 +54,16 @@ t.test('migrations build the schema from an empty database, then have nothing le
     'audit_log',
     'crosswalk_links',
     'crosswalk_unmatched',
+    'finding_actions',
+    'finding_questions',
+    'findings',
     'forces',
     'framework_questions',
     'frameworks',
+    'governance_groups',
     'gradings',
+    'idempotency_keys',
+    'inspections',
     'kysely_migration',
     'kysely_migration_lock',
     'practice_areas',

@@ -4,7 +4,7 @@
  */
 import { PGlite } from '@electric-sql/pglite'
 import pino from 'pino'
-import { openDatabase } from '../../src/db/connect.ts'
+import { PGLITE_OPTIONS, openDatabase } from '../../src/db/connect.ts'
 import { loadConfig } from '../../src/config.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadReferenceData } from '../../src/domain/reference/reference-loader.ts'
@@ -14,7 +14,7 @@ const logger = pino({ level: 'silent' })
 const url = testDatabaseUrl()
 
 if (url === null) {
-  const pglite = await PGlite.create()
+  const pglite = await PGlite.create(PGLITE_OPTIONS)
   const handle = await openDatabase({ ...loadConfig({}), databaseUrl: null }, logger, { pglite })
   await migrateToLatest(handle.db)
   await loadReferenceData(handle.db)

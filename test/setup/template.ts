@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { PGLITE_OPTIONS } from '../../src/db/connect.ts'
 
 /**
  * Where the test run's prepared database lives. Migrating and loading reference data takes seconds;
@@ -39,5 +40,5 @@ export async function saveTemplate(pglite: PGlite): Promise<void> {
 
 export async function pgliteFromTemplate(): Promise<PGlite> {
   const tar = await readFile(PGLITE_TEMPLATE)
-  return PGlite.create({ loadDataDir: new Blob([tar]) })
+  return PGlite.create({ ...PGLITE_OPTIONS, loadDataDir: new Blob([tar]) })
 }

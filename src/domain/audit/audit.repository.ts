@@ -11,6 +11,8 @@ export const SYSTEM_ACTOR: Actor = { keyId: null, requestId: null }
 export interface AuditEntry {
   entityType: string
   entityId: string
+  /** The record whose history this change belongs to; the entity itself unless said. */
+  rootId?: string
   action: string
   force: string | null
   before?: unknown
@@ -30,6 +32,7 @@ export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry
       force_code: entry.force,
       entity_type: entry.entityType,
       entity_id: entry.entityId,
+      root_id: entry.rootId ?? entry.entityId,
       action: entry.action,
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after)

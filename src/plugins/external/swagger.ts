@@ -21,6 +21,7 @@ export default fp(
             'Errors are RFC 9457 problem details (`application/problem+json`).'
         },
         tags: [
+          { name: 'register', description: "A force's register: findings (causes of concern, recommendations, areas for improvement), their actions, the inspections they came from and the groups that monitor them." },
           { name: 'forces', description: 'The territorial police forces of England and Wales.' },
           { name: 'frameworks', description: 'The PEEL assessment frameworks, every version, with their questions and criteria.' },
           { name: 'gradings', description: "Forces' published PEEL grades, nationally." },

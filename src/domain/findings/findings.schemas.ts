@@ -1,0 +1,200 @@
+import { Type } from 'typebox'
+import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+import { FrameworkKey, QuestionRef } from '../frameworks/frameworks.schemas.ts'
+import { CalendarDate, Category } from '../inspections/inspections.schemas.ts'
+
+export const FINDING_KINDS = ['cause_of_concern', 'recommendation', 'area_for_improvement'] as const
+export const FINDING_STATUSES = ['open', 'closure_requested', 'closed', 'superseded'] as const
+export const PORTAL_STATUSES = ['open', 'closed', 'not_on_portal'] as const
+export const ACTION_STATUSES = ['open', 'done'] as const
+
+export const Kind = Type.Enum(FINDING_KINDS)
+export const Status = Type.Enum(FINDING_STATUSES, { description: "The finding's state in the force register." })
+export const PortalStatus = Type.Enum(PORTAL_STATUSES, { description: "The finding's state on the inspectorate's monitoring portal." })
+
+const text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) })
+const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const QuestionLink = Type.Object(
+  { framework: FrameworkKey, ref: QuestionRef },
+  { additionalProperties: false, description: 'A framework question the finding relates to.' }
+)
+
+export const ActionSchema = Type.Object(
+  {
+    id: Uuid,
+    findingId: Uuid,
+    position: Type.Integer({ description: 'Its place in the list, from 1.' }),
+    text: Type.String(),
+    status: Type.Enum(ACTION_STATUSES),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp
+  },
+  { $id: 'FindingAction', description: 'A separate action the inspectorate listed under a finding.' }
+)
+
+const findingFields = {
+  reference: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$',
+    maxLength: 60,
+    description: "The inspectorate's number (e.g. 547), unique within the force's register. A cause of concern without one gets a stable one of the register's choosing (e.g. CoC-IPA2019-PREVENTION).",
+    examples: ['547']
+  }),
+  kind: Kind,
+  title: text(300, 'A short description.'),
+  text: text(20_000, 'The text as published.'),
+  scope: Type.Enum(['force', 'national'], { description: 'national: made to all forces.' }),
+  inspectionId: Type.Union([Uuid, Type.Null()], { description: 'The inspection it came from.' }),
+  parentId: Type.Union([Uuid, Type.Null()], { description: "A recommendation's cause of concern." }),
+  questions: Type.Array(QuestionLink, { maxItems: 20 }),
+  deadlineText: Type.Union([text(200), Type.Null()], { description: "The deadline as published, e.g. 'Within three months', 'By October 2018'." }),
+  dueDate: Type.Union([CalendarDate, Type.Null()], {
+    description: 'The date the deadline resolves to. Left out on create, it is worked out from deadlineText where it can be.'
+  }),
+  forceLead: nullable(text(200)),
+  deliveryLead: nullable(text(200)),
+  governanceGroupId: Type.Union([Uuid, Type.Null()]),
+  status: Status,
+  statusNote: nullable(text(2000)),
+  portalStatus: PortalStatus,
+  portalNote: Type.Union([text(2000), Type.Null()], { description: 'Why the portal disagrees with the register, where it does.' }),
+  supersededById: Type.Union([Uuid, Type.Null()], { description: 'The finding that replaced this one; set exactly when status is superseded.' })
+}
+
+const findingView = {
+  id: Uuid,
+  force: ForceCode,
+  ...findingFields,
+  dueDateResolved: Type.Boolean({ description: 'true when dueDate was worked out from deadlineText.' }),
+  overdue: Type.Boolean({ description: 'Open (or awaiting closure) and past its due date today.' }),
+  version: Type.Integer({ description: "Bumped by every change to the finding's own fields; the ETag is this number in quotes." }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}
+
+export const FindingSchema = Type.Object(findingView, { $id: 'Finding', description: 'A row of the register.' })
+
+export const FindingDetailSchema = Type.Object(
+  { ...findingView, actions: Type.Array(Type.Object(ActionSchema.properties)) },
+  { $id: 'FindingDetail', description: 'A finding with its separate actions.' }
+)
+
+export const CreateFindingBody = Type.Object(
+  {
+    force: Type.Optional(ForceCode),
+    reference: findingFields.reference,
+    kind: findingFields.kind,
+    title: findingFields.title,
+    text: findingFields.text,
+    scope: Type.Optional(Type.Enum(['force', 'national'], { default: 'force' })),
+    inspectionId: Type.Optional(findingFields.inspectionId),
+    parentId: Type.Optional(findingFields.parentId),
+    questions: Type.Optional(findingFields.questions),
+    deadlineText: Type.Optional(findingFields.deadlineText),
+    dueDate: Type.Optional(findingFields.dueDate),
+    forceLead: Type.Optional(findingFields.forceLead),
+    deliveryLead: Type.Optional(findingFields.deliveryLead),
+    governanceGroupId: Type.Optional(findingFields.governanceGroupId),
+    status: Type.Optional(Type.Enum(FINDING_STATUSES, { default: 'open' })),
+    statusNote: Type.Optional(findingFields.statusNote),
+    portalStatus: Type.Optional(Type.Enum(PORTAL_STATUSES, { default: 'open' })),
+    portalNote: Type.Optional(findingFields.portalNote),
+    supersededById: Type.Optional(findingFields.supersededById),
+    actions: Type.Optional(
+      Type.Array(Type.Object({ text: text(5000), status: Type.Optional(Type.Enum(ACTION_STATUSES)) }, { additionalProperties: false }), {
+        maxItems: 100
+      })
+    )
+  },
+  { additionalProperties: false }
+)
+
+export const UpdateFindingBody = Type.Object(
+  {
+    reference: Type.Optional(findingFields.reference),
+    kind: Type.Optional(findingFields.kind),
+    title: Type.Optional(findingFields.title),
+    text: Type.Optional(findingFields.text),
+    scope: Type.Optional(findingFields.scope),
+    inspectionId: Type.Optional(findingFields.inspectionId),
+    parentId: Type.Optional(findingFields.parentId),
+    questions: Type.Optional(findingFields.questions),
+    deadlineText: Type.Optional(findingFields.deadlineText),
+    dueDate: Type.Optional(findingFields.dueDate),
+    forceLead: Type.Optional(findingFields.forceLead),
+    deliveryLead: Type.Optional(findingFields.deliveryLead),
+    governanceGroupId: Type.Optional(findingFields.governanceGroupId),
+    status: Type.Optional(findingFields.status),
+    statusNote: Type.Optional(findingFields.statusNote),
+    portalStatus: Type.Optional(findingFields.portalStatus),
+    portalNote: Type.Optional(findingFields.portalNote),
+    supersededById: Type.Optional(findingFields.supersededById)
+  },
+  { additionalProperties: false, minProperties: 1 }
+)
+
+export const FINDING_SORTS = ['reference', '-reference', 'dueDate', '-dueDate', 'updatedAt', '-updatedAt', 'createdAt', '-createdAt'] as const
+
+const many = <T extends readonly string[]>(values: T, description: string) =>
+  Type.Optional(Type.Array(Type.Enum(values), { description: `${description} Repeat the parameter for several.` }))
+
+export const FindingListQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    force: Type.Optional(ForceCode),
+    reference: Type.Optional(Type.String({ minLength: 1, maxLength: 60, description: 'The finding with this reference.' })),
+    kind: many(FINDING_KINDS, 'Only these kinds.'),
+    status: many(FINDING_STATUSES, 'Only these register states.'),
+    portalStatus: many(PORTAL_STATUSES, 'Only these portal states.'),
+    scope: Type.Optional(Type.Enum(['force', 'national'])),
+    inspectionId: Type.Optional(Uuid),
+    category: Type.Optional(Category),
+    question: Type.Optional(
+      Type.String({
+        pattern: '^peel-[0-9]{4}:[0-9]+(\\.[0-9]+)*$',
+        description: 'Only findings related to this framework question, as framework:ref (e.g. peel-2018:2).'
+      })
+    ),
+    lead: Type.Optional(text(200, 'Force lead or delivery lead (exact, any case).')),
+    forceLead: Type.Optional(text(200, 'Force lead (exact, any case).')),
+    deliveryLead: Type.Optional(text(200, 'Delivery lead (exact, any case).')),
+    governanceGroupId: Type.Optional(Uuid),
+    parentId: Type.Optional(Uuid),
+    topLevel: Type.Optional(Type.Boolean({ description: 'true: only findings without a parent.' })),
+    overdue: Type.Optional(Type.Boolean({ description: 'true: open or awaiting closure and due before asOf.' })),
+    asOf: Type.Optional(Type.String({ format: 'date', description: 'The day overdue is judged on (today by default).' })),
+    dueBefore: Type.Optional(CalendarDate),
+    dueAfter: Type.Optional(CalendarDate),
+    q: Type.Optional(text(500, 'Full-text search over reference, title and text; with no sort, best match first.')),
+    sort: Type.Optional(Type.Enum(FINDING_SORTS, { description: 'reference (default), dueDate (undated last), updatedAt or createdAt; - for descending.' })),
+    format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv: the same page as CSV (or send Accept: text/csv).' }))
+  },
+  { additionalProperties: false }
+)
+
+export const HistoryEntrySchema = Type.Object(
+  {
+    id: Type.String({ description: 'The audit entry, increasing over time.' }),
+    at: Timestamp,
+    action: Type.String({ examples: ['create', 'update'] }),
+    entityType: Type.String({ examples: ['finding', 'finding_action'] }),
+    entityId: Type.String(),
+    actor: Type.Union([Type.Object({ keyId: Uuid, name: Type.String(), role: Type.String() }), Type.Null()], {
+      description: 'The API key that made the change; null for the service itself.'
+    }),
+    requestId: Type.Union([Type.String(), Type.Null()]),
+    before: Type.Unknown({ description: 'The record before the change (null for a creation).' }),
+    after: Type.Unknown({ description: 'The record after the change (null for a removal).' })
+  },
+  { $id: 'HistoryEntry', description: 'One change to a finding or to something of it, from the audit log.' }
+)
+
+export const CreateActionBody = Type.Object(
+  { text: text(5000), status: Type.Optional(Type.Enum(ACTION_STATUSES, { default: 'open' })) },
+  { additionalProperties: false }
+)
+export const UpdateActionBody = Type.Object(
+  { text: Type.Optional(text(5000)), status: Type.Optional(Type.Enum(ACTION_STATUSES)) },
+  { additionalProperties: false, minProperties: 1 }
+)

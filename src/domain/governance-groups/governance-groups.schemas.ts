@@ -1,0 +1,40 @@
+import { Type } from 'typebox'
+import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 200, examples: ['Inspection and Audit Monitoring Board'] }),
+  chair: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { examples: ['Deputy Chief Constable'] }),
+  meetingFrequency: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { examples: ['Monthly'] })
+}
+
+export const GovernanceGroupSchema = Type.Object(
+  {
+    id: Uuid,
+    force: ForceCode,
+    ...fields,
+    version: Type.Integer({ description: 'Bumped by every change; the ETag is this number in quotes.' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp
+  },
+  { $id: 'GovernanceGroup', description: 'A board or group that monitors findings (001 Appendix A).' }
+)
+
+export const CreateGovernanceGroupBody = Type.Object(
+  {
+    force: Type.Optional(ForceCode),
+    name: fields.name,
+    chair: Type.Optional(fields.chair),
+    meetingFrequency: Type.Optional(fields.meetingFrequency)
+  },
+  { additionalProperties: false }
+)
+
+export const UpdateGovernanceGroupBody = Type.Object(
+  { name: Type.Optional(fields.name), chair: Type.Optional(fields.chair), meetingFrequency: Type.Optional(fields.meetingFrequency) },
+  { additionalProperties: false, minProperties: 1 }
+)
+
+export const GovernanceGroupListQuery = Type.Object(
+  { ...PageQuery.properties, force: Type.Optional(ForceCode) },
+  { additionalProperties: false }
+)

@@ -1,0 +1,109 @@
+import { Type } from 'typebox'
+import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+import { FrameworkKey } from '../frameworks/frameworks.schemas.ts'
+
+export const INSPECTION_KINDS = ['peel', 'peel_thematic', 'national_thematic', 'ncpi', 'cdi', 'other'] as const
+export const CATEGORIES = ['local_peel', 'national_peel', 'national_da_peel_thematic', 'ncpi', 'cdi', 'other_national_thematic'] as const
+export const SCOPES = ['force', 'national'] as const
+
+export const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
+const nullable = <T extends ReturnType<typeof Type.String>>(schema: T, description?: string) =>
+  Type.Union([schema, Type.Null()], description ? { description } : {})
+
+export const Category = Type.Enum(CATEGORIES, {
+  description: "The row of the audit committee's summary (001 section 2.1) this inspection's findings count under."
+})
+
+export const MilestoneSchema = Type.Object(
+  {
+    kind: Type.Enum(['dates_confirmed', 'parm', 'evidence_collection', 'report_publication', 'fieldwork', 'other'], {
+      description: 'dates_confirmed, parm (PEEL Assessment and Resourcing Meeting), evidence_collection, report_publication (001 section 4.4), fieldwork or other.'
+    }),
+    title: Type.String({ minLength: 1, maxLength: 300 }),
+    date: nullable(CalendarDate, 'The day it happens or starts, where known.'),
+    dateText: nullable(Type.String({ maxLength: 100 }), "The date as published, e.g. 'February 2022'."),
+    note: nullable(Type.String({ maxLength: 2000 }))
+  },
+  { additionalProperties: false }
+)
+
+const fields = {
+  key: Type.String({
+    pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+    maxLength: 80,
+    description: 'A short stable handle, unique within the register.',
+    examples: ['ipa-2019']
+  }),
+  title: Type.String({ minLength: 1, maxLength: 300, examples: ['PEEL integrated assessment (IPA) 2019'] }),
+  label: nullable(Type.String({ minLength: 1, maxLength: 100 }), "How the register labels it, e.g. 'IPA 2019', 'Effectiveness 2017'."),
+  kind: Type.Enum(INSPECTION_KINDS),
+  category: Category,
+  scope: Type.Enum(SCOPES, { description: 'national when its findings are made to all forces.' }),
+  year: Type.Union([Type.Integer({ minimum: 1990, maximum: 2100 }), Type.Null()], { description: 'null where the register does not know it.' }),
+  startedOn: nullable(CalendarDate),
+  endedOn: nullable(CalendarDate),
+  publishedOn: nullable(CalendarDate, 'When the report was published: deadlines such as "within three months" run from it.'),
+  framework: nullable(FrameworkKey, 'The PEEL framework version the inspection used.'),
+  milestones: Type.Array(MilestoneSchema, { maxItems: 50 })
+}
+
+export const InspectionSchema = Type.Object(
+  {
+    id: Uuid,
+    force: ForceCode,
+    ...fields,
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp
+  },
+  { $id: 'Inspection', description: 'An inspection that produced findings.' }
+)
+
+export const CreateInspectionBody = Type.Object(
+  {
+    force: Type.Optional(ForceCode),
+    key: fields.key,
+    title: fields.title,
+    label: Type.Optional(fields.label),
+    kind: fields.kind,
+    category: fields.category,
+    scope: fields.scope,
+    year: fields.year,
+    startedOn: Type.Optional(fields.startedOn),
+    endedOn: Type.Optional(fields.endedOn),
+    publishedOn: Type.Optional(fields.publishedOn),
+    framework: Type.Optional(fields.framework),
+    milestones: Type.Optional(fields.milestones)
+  },
+  { additionalProperties: false }
+)
+
+export const UpdateInspectionBody = Type.Object(
+  {
+    key: Type.Optional(fields.key),
+    title: Type.Optional(fields.title),
+    label: Type.Optional(fields.label),
+    kind: Type.Optional(fields.kind),
+    category: Type.Optional(fields.category),
+    scope: Type.Optional(fields.scope),
+    year: Type.Optional(fields.year),
+    startedOn: Type.Optional(fields.startedOn),
+    endedOn: Type.Optional(fields.endedOn),
+    publishedOn: Type.Optional(fields.publishedOn),
+    framework: Type.Optional(fields.framework),
+    milestones: Type.Optional(fields.milestones)
+  },
+  { additionalProperties: false, minProperties: 1 }
+)
+
+export const InspectionListQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    force: Type.Optional(ForceCode),
+    category: Type.Optional(Category),
+    kind: Type.Optional(fields.kind),
+    scope: Type.Optional(fields.scope),
+    year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 }))
+  },
+  { additionalProperties: false }
+)

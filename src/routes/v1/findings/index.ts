@@ -1,0 +1,254 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { allow } from '../../../domain/access/roles.ts'
+import {
+  ActionSchema,
+  CreateActionBody,
+  CreateFindingBody,
+  FindingDetailSchema,
+  FindingListQuery,
+  FindingSchema,
+  HistoryEntrySchema,
+  UpdateActionBody,
+  UpdateFindingBody
+} from '../../../domain/findings/findings.schemas.ts'
+import * as findings from '../../../domain/findings/findings.service.ts'
+import { expectedVersion } from '../../../domain/shared/concurrency.ts'
+import { type CsvColumn, toCsv } from '../../../domain/shared/csv.ts'
+import { actorOf } from '../../../plugins/app/auth.ts'
+import { Page, PageQuery, Uuid, problem, ref } from '../../../schemas/common.ts'
+import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, withEtag } from '../../../schemas/http.ts'
+
+const Params = Type.Object({ id: Uuid })
+const ActionParams = Type.Object({ id: Uuid, actionId: Uuid })
+
+const CSV_COLUMNS: CsvColumn<findings.FindingView>[] = [
+  { header: 'id', value: (f) => f.id },
+  { header: 'force', value: (f) => f.force },
+  { header: 'reference', value: (f) => f.reference },
+  { header: 'kind', value: (f) => f.kind },
+  { header: 'title', value: (f) => f.title },
+  { header: 'text', value: (f) => f.text },
+  { header: 'scope', value: (f) => f.scope },
+  { header: 'inspectionId', value: (f) => f.inspectionId },
+  { header: 'parentId', value: (f) => f.parentId },
+  { header: 'questions', value: (f) => f.questions.map((q) => `${q.framework}:${q.ref}`).join(' ') },
+  { header: 'deadlineText', value: (f) => f.deadlineText },
+  { header: 'dueDate', value: (f) => f.dueDate },
+  { header: 'overdue', value: (f) => f.overdue },
+  { header: 'forceLead', value: (f) => f.forceLead },
+  { header: 'deliveryLead', value: (f) => f.deliveryLead },
+  { header: 'governanceGroupId', value: (f) => f.governanceGroupId },
+  { header: 'status', value: (f) => f.status },
+  { header: 'statusNote', value: (f) => f.statusNote },
+  { header: 'portalStatus', value: (f) => f.portalStatus },
+  { header: 'portalNote', value: (f) => f.portalNote },
+  { header: 'supersededById', value: (f) => f.supersededById },
+  { header: 'version', value: (f) => f.version },
+  { header: 'createdAt', value: (f) => f.createdAt },
+  { header: 'updatedAt', value: (f) => f.updatedAt }
+]
+
+/** CSV when asked for by ?format=csv or by an Accept header that prefers text/csv to JSON. */
+function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
+  if (format !== undefined) return format === 'csv'
+  const accept = request.headers.accept ?? ''
+  return /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept)
+}
+
+const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listFindings',
+        tags: ['register'],
+        summary: 'The register: findings with filters, sorting and pages, as JSON or CSV',
+        description:
+          'Filters combine (AND); a repeated parameter matches any of its values. Without `sort` the list is by reference, ' +
+          'or best match first when `q` is given. `Accept: text/csv` (or `format=csv`) returns the same page as RFC 4180 CSV, ' +
+          'with the next page in a `Link: <...>; rel="next"` header.',
+        querystring: FindingListQuery,
+        response: {
+          200: {
+            description: 'A page of findings.',
+            content: {
+              'application/json': { schema: Page(ref(FindingSchema), 'A page of findings.') },
+              'text/csv': { schema: Type.String({ description: 'The page as CSV, one finding a row, with a header row.' }) }
+            }
+          }
+        }
+      }
+    },
+    async (request, reply) => {
+      const page = await findings.listFindings(app.db, request.principal, { ...request.query, limit: request.query.limit ?? 50 })
+      if (!wantsCsv(request, request.query.format)) return reply.type('application/json; charset=utf-8').send(page)
+      if (page.nextCursor) {
+        const next = new URLSearchParams(request.query as Record<string, string>)
+        next.set('cursor', page.nextCursor)
+        reply.header('link', `</v1/findings?${next.toString()}>; rel="next"`)
+      }
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'inline; filename="findings.csv"').send(toCsv(page.items, CSV_COLUMNS))
+    }
+  )
+
+  app.post(
+    '/',
+    {
+      config: { allow: allow.registrars },
+      schema: {
+        operationId: 'createFinding',
+        tags: ['register'],
+        summary: 'Add a finding to a force register, with its separate actions',
+        description: 'A national key names the `force`; a force key may leave it out. Send an Idempotency-Key so a retry never makes a second row.',
+        headers: IdempotencyHeaders,
+        body: CreateFindingBody,
+        response: { 201: ref(FindingDetailSchema), ...createProblems }
+      }
+    },
+    async (request, reply) =>
+      created(reply, '/v1/findings', await findings.createFinding(app.db, request.principal, actorOf(request), request.body, request.headers['idempotency-key']))
+  )
+
+  app.get(
+    '/:id',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getFinding',
+        tags: ['register'],
+        summary: 'One finding with its separate actions',
+        params: Params,
+        response: { 200: ref(FindingDetailSchema), 404: problem('No such finding visible to this key.') }
+      }
+    },
+    async (request, reply) => withEtag(reply, await findings.getFinding(app.db, request.principal, request.params.id))
+  )
+
+  app.patch(
+    '/:id',
+    {
+      config: { allow: allow.registrars },
+      schema: {
+        operationId: 'updateFinding',
+        tags: ['register'],
+        summary: 'Change a finding',
+        description: 'Send only the fields to change (null clears an optional one) with If-Match: the ETag you read.',
+        params: Params,
+        headers: IfMatchHeaders,
+        body: UpdateFindingBody,
+        response: { 200: ref(FindingDetailSchema), ...updateProblems }
+      }
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await findings.updateFinding(app.db, request.principal, actorOf(request), request.params.id, expectedVersion(request.headers['if-match']), request.body)
+      )
+  )
+
+  app.get(
+    '/:id/history',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getFindingHistory',
+        tags: ['register'],
+        summary: 'Every change to a finding and its actions, oldest first, from the audit log',
+        params: Params,
+        querystring: Type.Object(PageQuery.properties, { additionalProperties: false }),
+        response: { 200: Page(ref(HistoryEntrySchema), 'A page of changes.'), 404: problem('No such finding visible to this key.') }
+      }
+    },
+    async (request) => findings.findingHistory(app.db, request.principal, request.params.id, { ...request.query, limit: request.query.limit ?? 50 })
+  )
+
+  app.get(
+    '/:id/actions',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listFindingActions',
+        tags: ['register'],
+        summary: "A finding's separate actions, in order",
+        params: Params,
+        response: { 200: Page(ref(ActionSchema), 'Every action of the finding.'), 404: problem('No such finding visible to this key.') }
+      }
+    },
+    async (request) => findings.listActions(app.db, request.principal, request.params.id)
+  )
+
+  app.post(
+    '/:id/actions',
+    {
+      config: { allow: allow.registrars },
+      schema: {
+        operationId: 'addFindingAction',
+        tags: ['register'],
+        summary: 'Add a separate action to a finding',
+        params: Params,
+        headers: IdempotencyHeaders,
+        body: CreateActionBody,
+        response: { 201: ref(ActionSchema), 404: problem('No such finding visible to this key.'), 422: createProblems[422] }
+      }
+    },
+    async (request, reply) =>
+      created(
+        reply,
+        `/v1/findings/${request.params.id}/actions`,
+        await findings.addAction(app.db, request.principal, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])
+      )
+  )
+
+  app.patch(
+    '/:id/actions/:actionId',
+    {
+      config: { allow: allow.registrars },
+      schema: {
+        operationId: 'updateFindingAction',
+        tags: ['register'],
+        summary: 'Change an action (its text, or mark it done)',
+        params: ActionParams,
+        headers: IfMatchHeaders,
+        body: UpdateActionBody,
+        response: { 200: ref(ActionSchema), ...updateProblems }
+      }
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await findings.updateAction(
+          app.db,
+          request.principal,
+          actorOf(request),
+          request.params.id,
+          request.params.actionId,
+          expectedVersion(request.headers['if-match']),
+          request.body
+        )
+      )
+  )
+
+  app.delete(
+    '/:id/actions/:actionId',
+    {
+      config: { allow: allow.registrars },
+      schema: {
+        operationId: 'deleteFindingAction',
+        tags: ['register'],
+        summary: 'Remove an action',
+        params: ActionParams,
+        headers: IfMatchHeaders,
+        response: { 204: Type.Null({ description: 'Removed.' }), ...updateProblems }
+      }
+    },
+    async (request, reply) => {
+      await findings.removeAction(app.db, request.principal, actorOf(request), request.params.id, request.params.actionId, expectedVersion(request.headers['if-match']))
+      return reply.code(204).send(null)
+    }
+  )
+}
+
+export default findingRoutes

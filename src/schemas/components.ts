@@ -1,0 +1,40 @@
+import type { TSchema } from 'typebox'
+import { sharedSchemas } from './common.ts'
+import { ApiKeySchema, CreatedApiKeySchema } from '../domain/api-keys/api-keys.schemas.ts'
+import { ForceSchema } from '../domain/forces/forces.schemas.ts'
+import {
+  CriterionSchema,
+  FrameworkSchema,
+  QuestionDetailSchema,
+  QuestionSchema
+} from '../domain/frameworks/frameworks.schemas.ts'
+import { CrosswalkLinkSchema, CrosswalkSchema } from '../domain/crosswalk/crosswalk.schemas.ts'
+import { ActionSchema, FindingDetailSchema, FindingSchema, HistoryEntrySchema } from '../domain/findings/findings.schemas.ts'
+import { GovernanceGroupSchema } from '../domain/governance-groups/governance-groups.schemas.ts'
+import { InspectionSchema } from '../domain/inspections/inspections.schemas.ts'
+import { GradeHistorySchema, GradingSchema } from '../domain/gradings/gradings.schemas.ts'
+import { PracticeAreaSchema, PracticeExampleSchema } from '../domain/practice/practice.schemas.ts'
+
+/** Named schemas, registered once so that routes can `ref()` them and the contract names them. */
+export const componentSchemas: TSchema[] = [
+  ...sharedSchemas,
+  ForceSchema,
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  FrameworkSchema,
+  QuestionSchema,
+  CriterionSchema,
+  QuestionDetailSchema,
+  GradingSchema,
+  GradeHistorySchema,
+  PracticeExampleSchema,
+  PracticeAreaSchema,
+  CrosswalkLinkSchema,
+  CrosswalkSchema,
+  GovernanceGroupSchema,
+  InspectionSchema,
+  ActionSchema,
+  FindingSchema,
+  FindingDetailSchema,
+  HistoryEntrySchema
+]

@@ -1,0 +1,54 @@
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { etagOf } from '../domain/shared/concurrency.ts'
+import { problem } from './common.ts'
+
+/** Headers of a create that a retrying client may repeat safely. */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of creating twice; the same key with another body is 422.'
+    })
+  )
+})
+
+/** Headers of a change to an existing record. */
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({ description: 'The ETag of the version you read. Required: 428 without it, 412 if the record changed since.' })
+  )
+})
+
+export const createProblems = {
+  409: problem('A record with the same unique field already exists.'),
+  422: problem('The Idempotency-Key was used for a different request.')
+}
+
+export const updateProblems = {
+  404: problem('No such record visible to this key.'),
+  409: problem('The change conflicts with the register.'),
+  412: problem('The record changed since the ETag you sent: GET it again.'),
+  428: problem('If-Match is missing.')
+}
+
+/** A created record: 201 (or the replayed status), Location, and its ETag. */
+export function created<T extends { id: string; version: number }>(
+  reply: FastifyReply,
+  location: string,
+  result: { status: number; body: T; replayed: boolean }
+): T {
+  reply
+    .code(result.status)
+    .header('location', `${location}/${result.body.id}`)
+    .header('etag', etagOf(result.body.version))
+  if (result.replayed) reply.header('idempotent-replayed', 'true')
+  return result.body
+}
+
+export function withEtag<T extends { version: number }>(reply: FastifyReply, view: T): T {
+  reply.header('etag', etagOf(view.version))
+  return view
+}
