@@ -6,6 +6,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY src ./src
 COPY migrations ./migrations
 COPY reference ./reference
+COPY examples ./examples
 COPY scripts ./scripts
 COPY openapi ./openapi
 USER node
