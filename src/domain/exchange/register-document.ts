@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Db } from '../../db/database.ts'
+import { bumped } from '../../db/versioned.ts'
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
 import * as findingsRepo from '../findings/findings.repository.ts'
 import { resolveDeadline } from '../findings/deadlines.ts'
@@ -150,7 +151,7 @@ export async function applyDocument(db: Db, actor: Actor, doc: RegisterDocument)
         await audit('governance_group', id, 'import', null, values)
       } else if (existing.chair !== values.chair || existing.meeting_frequency !== values.meeting_frequency) {
         id = existing.id
-        await trx.updateTable('governance_groups').set((eb) => ({ ...values, version: eb('version', '+', 1), updated_at: new Date() })).where('id', '=', id).execute()
+        await trx.updateTable('governance_groups').set(bumped(values)).where('id', '=', id).execute()
         report.governanceGroups.updated++
         await audit('governance_group', id, 'import', existing, values)
       } else {
@@ -190,7 +191,7 @@ export async function applyDocument(db: Db, actor: Actor, doc: RegisterDocument)
         id = existing.id
         const current = Object.fromEntries(Object.keys(values).map((k) => [k, existing[k as keyof typeof existing]]))
         if (!same(current, values)) {
-          await trx.updateTable('inspections').set((eb) => ({ ...values, version: eb('version', '+', 1), updated_at: new Date() })).where('id', '=', id).execute()
+          await trx.updateTable('inspections').set(bumped(values)).where('id', '=', id).execute()
           report.inspections.updated++
           await audit('inspection', id, 'import', current, values)
         } else report.inspections.unchanged++

@@ -1,5 +1,6 @@
 import { type Expression, type SqlBool, type Updateable, sql } from 'kysely'
 import type { Executor, FindingsTable } from '../../db/database.ts'
+import { bumped, deleteVersioned } from '../../db/versioned.ts'
 
 export const FINDING_COLUMNS = [
   'findings.id',
@@ -148,7 +149,7 @@ export async function insert(db: Executor, force: string, values: FindingValues 
 export async function update(db: Executor, id: string, expectedVersion: number, values: FindingValues) {
   return db
     .updateTable('findings')
-    .set((eb) => ({ ...values, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set(bumped(values))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returning('id')
@@ -208,7 +209,7 @@ export async function insertActions(db: Executor, findingId: string, actions: Ar
 export async function updateAction(db: Executor, actionId: string, expectedVersion: number, values: { text?: string; status?: string }) {
   return db
     .updateTable('finding_actions')
-    .set((eb) => ({ ...values, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set(bumped(values))
     .where('id', '=', actionId)
     .where('version', '=', expectedVersion)
     .returning(ACTION_COLUMNS)
@@ -216,7 +217,7 @@ export async function updateAction(db: Executor, actionId: string, expectedVersi
 }
 
 export async function deleteAction(db: Executor, actionId: string, expectedVersion: number) {
-  return db.deleteFrom('finding_actions').where('id', '=', actionId).where('version', '=', expectedVersion).returning('id').executeTakeFirst()
+  return deleteVersioned(db, 'finding_actions', actionId, expectedVersion)
 }
 
 // ---- history

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Static } from 'typebox'
 import type { Db, Executor } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
+import { bumped } from '../../db/versioned.ts'
 import { conflict, invalidField, notFound } from '../../problems.ts'
 import { type Principal, canSeeForce } from '../access/roles.ts'
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
@@ -269,7 +270,7 @@ export async function refreshResolvedDueDates(trx: Executor, actor: Actor, inspe
     if (resolved === row.due_date) continue
     await trx
       .updateTable('findings')
-      .set((eb) => ({ due_date: resolved, due_date_resolved: resolved !== null, version: eb('version', '+', 1), updated_at: new Date() }))
+      .set(bumped({ due_date: resolved, due_date_resolved: resolved !== null }))
       .where('id', '=', row.id)
       .execute()
     const after = await repo.findById(trx, row.id)

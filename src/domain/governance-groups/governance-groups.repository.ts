@@ -1,3 +1,4 @@
+import { bumped, deleteVersioned } from '../../db/versioned.ts'
 import type { Executor } from '../../db/database.ts'
 
 export interface GroupValues {
@@ -33,7 +34,7 @@ export async function insert(db: Executor, force: string, values: GroupValues) {
 export async function update(db: Executor, id: string, expectedVersion: number, values: Partial<GroupValues>) {
   return db
     .updateTable('governance_groups')
-    .set((eb) => ({ ...values, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set(bumped(values))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returning(COLUMNS)
@@ -41,7 +42,7 @@ export async function update(db: Executor, id: string, expectedVersion: number, 
 }
 
 export async function remove(db: Executor, id: string, expectedVersion: number) {
-  return db.deleteFrom('governance_groups').where('id', '=', id).where('version', '=', expectedVersion).returning('id').executeTakeFirst()
+  return deleteVersioned(db, 'governance_groups', id, expectedVersion)
 }
 
 export async function countFindings(db: Executor, id: string): Promise<number> {

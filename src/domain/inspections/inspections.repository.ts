@@ -1,4 +1,5 @@
 import type { Updateable } from 'kysely'
+import { bumped, deleteVersioned } from '../../db/versioned.ts'
 import type { Executor, InspectionsTable } from '../../db/database.ts'
 
 const COLUMNS = [
@@ -71,7 +72,7 @@ export async function insert(
 export async function update(db: Executor, id: string, expectedVersion: number, values: InspectionValues) {
   return db
     .updateTable('inspections')
-    .set((eb) => ({ ...values, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set(bumped(values))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returning(COLUMNS)
@@ -79,7 +80,7 @@ export async function update(db: Executor, id: string, expectedVersion: number, 
 }
 
 export async function remove(db: Executor, id: string, expectedVersion: number) {
-  return db.deleteFrom('inspections').where('id', '=', id).where('version', '=', expectedVersion).returning('id').executeTakeFirst()
+  return deleteVersioned(db, 'inspections', id, expectedVersion)
 }
 
 export async function countFindings(db: Executor, id: string): Promise<number> {
