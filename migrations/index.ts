@@ -3,6 +3,7 @@ import * as foundation from './2026-11-22T10-00-00-foundation.ts'
 import * as frameworks from './2026-11-22T12-00-00-frameworks.ts'
 import * as gradingsAndPractice from './2026-11-22T13-00-00-gradings-and-practice.ts'
 import * as register from './2026-11-22T14-00-00-register.ts'
+import * as progressAndClosure from './2026-11-22T15-00-00-progress-and-closure.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T10-00-00-foundation': foundation,
   '2026-11-22T12-00-00-frameworks': frameworks,
   '2026-11-22T13-00-00-gradings-and-practice': gradingsAndPractice,
-  '2026-11-22T14-00-00-register': register
+  '2026-11-22T14-00-00-register': register,
+  '2026-11-22T15-00-00-progress-and-closure': progressAndClosure
 }

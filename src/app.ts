@@ -9,6 +9,7 @@ import swaggerUi from './plugins/external/swagger-ui.ts'
 import health from './routes/health/index.ts'
 import apiKeys from './routes/v1/api-keys/index.ts'
 import forces from './routes/v1/forces/index.ts'
+import closureRequests from './routes/v1/closure-requests/index.ts'
 import crosswalk from './routes/v1/crosswalk/index.ts'
 import findings from './routes/v1/findings/index.ts'
 import frameworks from './routes/v1/frameworks/index.ts'
@@ -17,6 +18,7 @@ import inspections from './routes/v1/inspections/index.ts'
 import gradings from './routes/v1/gradings/index.ts'
 import practiceAreas from './routes/v1/practice-areas/index.ts'
 import practiceExamples from './routes/v1/practice-examples/index.ts'
+import progress from './routes/v1/progress/index.ts'
 
 import { componentSchemas } from './schemas/components.ts'
 import { validatorCompiler } from './schemas/validation.ts'
@@ -54,6 +56,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(governanceGroups, { prefix: '/v1/governance-groups' })
   await app.register(inspections, { prefix: '/v1/inspections' })
   await app.register(findings, { prefix: '/v1/findings' })
+  await app.register(progress, { prefix: '/v1/findings' })
+  await app.register(closureRequests, { prefix: '/v1/closure-requests' })
   await app.register(crosswalk, { prefix: '/v1/crosswalk' })
   await app.register(gradings, { prefix: '/v1/gradings' })
   await app.register(practiceExamples, { prefix: '/v1/practice-examples' })

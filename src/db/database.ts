@@ -224,7 +224,89 @@ export interface IdempotencyKeysTable {
   created_at: Stamp
 }
 
+export interface Evidence {
+  title: string
+  kind: string
+  location: string | null
+  date: string | null
+}
+
+export interface ProgressUpdatesTable {
+  id: Generated<string>
+  finding_id: string
+  position: string
+  activities: string
+  impact: string | null
+  evidence: ColumnType<Evidence[], string, never>
+  author_key_id: string | null
+  created_at: Stamp
+}
+
+export interface OngoingActionsTable {
+  id: Generated<string>
+  finding_id: string
+  update_id: string
+  description: string
+  anticipated_impact: string | null
+  expected_completion: ColumnType<string | null, string | null, string | null>
+  status: string
+  version: ColumnType<number, never, number>
+  created_at: Stamp
+  updated_at: Stamp
+}
+
+export interface OngoingActionDatesTable {
+  id: Generated<string>
+  action_id: string
+  expected_completion: ColumnType<string | null, string | null, never>
+  reason: string | null
+  changed_by: string | null
+  changed_at: Stamp
+}
+
+export interface ReviewsTable {
+  id: Generated<string>
+  finding_id: string
+  outcome: string
+  rationale: string
+  governance_group_id: string | null
+  reviewer_key_id: string | null
+  created_at: Stamp
+}
+
+export interface ClosureRequestsTable {
+  id: Generated<string>
+  finding_id: string
+  force_code: string
+  status: string
+  summary: string
+  evidence: ColumnType<unknown, string, never>
+  review_id: string | null
+  created_by: string | null
+  submitted_by: string | null
+  version: ColumnType<number, never, number>
+  created_at: Stamp
+  updated_at: Stamp
+}
+
+export interface ClosureTransitionsTable {
+  id: Generated<string>
+  request_id: string
+  action: string
+  from_status: string | null
+  to_status: string
+  note: string | null
+  actor_key_id: string | null
+  at: Stamp
+}
+
 export interface Database {
+  progress_updates: ProgressUpdatesTable
+  ongoing_actions: OngoingActionsTable
+  ongoing_action_dates: OngoingActionDatesTable
+  reviews: ReviewsTable
+  closure_requests: ClosureRequestsTable
+  closure_transitions: ClosureTransitionsTable
   governance_groups: GovernanceGroupsTable
   inspections: InspectionsTable
   findings: FindingsTable

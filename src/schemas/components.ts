@@ -16,6 +16,9 @@ import { GradeHistorySchema, GradingSchema } from '../domain/gradings/gradings.s
 import { PracticeAreaSchema, PracticeExampleSchema } from '../domain/practice/practice.schemas.ts'
 
 /** Named schemas, registered once so that routes can `ref()` them and the contract names them. */
+import { ClosureRequestSchema } from '../domain/closure/closure.schemas.ts'
+import { OngoingActionSchema, ProgressUpdateSchema, ReviewSchema } from '../domain/progress/progress.schemas.ts'
+
 export const componentSchemas: TSchema[] = [
   ...sharedSchemas,
   ForceSchema,
@@ -36,5 +39,9 @@ export const componentSchemas: TSchema[] = [
   ActionSchema,
   FindingSchema,
   FindingDetailSchema,
-  HistoryEntrySchema
+  HistoryEntrySchema,
+  OngoingActionSchema,
+  ProgressUpdateSchema,
+  ReviewSchema,
+  ClosureRequestSchema
 ]

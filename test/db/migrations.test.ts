@@ -52,6 +52,8 @@ t.test('migrations build the schema from an empty database, then have nothing le
   t.same(await tables(handle), [
     'api_keys',
     'audit_log',
+    'closure_requests',
+    'closure_transitions',
     'crosswalk_links',
     'crosswalk_unmatched',
     'finding_actions',
@@ -66,9 +68,13 @@ t.test('migrations build the schema from an empty database, then have nothing le
     'inspections',
     'kysely_migration',
     'kysely_migration_lock',
+    'ongoing_action_dates',
+    'ongoing_actions',
     'practice_areas',
     'practice_examples',
-    'reference_data'
+    'progress_updates',
+    'reference_data',
+    'reviews'
   ])
   t.same(await migrateToLatest(handle.db), [], 'a second run applies nothing')
 })

@@ -76,6 +76,7 @@ export interface FindingFilter {
   deliveryLead?: string
   governanceGroupId?: string
   parentId?: string
+  discrepancy?: boolean
   topLevel?: boolean
   overdueOn?: string
   dueBefore?: string
@@ -125,6 +126,13 @@ export function filtered(db: Executor, filter: FindingFilter) {
   if (filter.deliveryLead !== undefined) query = query.where((eb) => eb(eb.fn('lower', ['findings.delivery_lead']), '=', filter.deliveryLead!.toLowerCase()))
   if (filter.governanceGroupId !== undefined) query = query.where('findings.governance_group_id', '=', filter.governanceGroupId)
   if (filter.parentId !== undefined) query = query.where('findings.parent_id', '=', filter.parentId)
+  if (filter.discrepancy !== undefined) {
+    const disagree = sql<SqlBool>`(
+      (findings.status in ('closed', 'superseded') and findings.portal_status = 'open')
+      or (findings.status in ('open', 'closure_requested') and findings.portal_status = 'closed')
+      or findings.portal_status = 'not_on_portal')`
+    query = query.where(filter.discrepancy ? disagree : sql<SqlBool>`not ${disagree}`)
+  }
   if (filter.topLevel === true) query = query.where('findings.parent_id', 'is', null)
   if (filter.topLevel === false) query = query.where('findings.parent_id', 'is not', null)
   if (filter.overdueOn !== undefined) {

@@ -161,6 +161,12 @@ export const FindingListQuery = Type.Object(
     deliveryLead: Type.Optional(text(200, 'Delivery lead (exact, any case).')),
     governanceGroupId: Type.Optional(Uuid),
     parentId: Type.Optional(Uuid),
+    discrepancy: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: findings whose register and portal states disagree (closed or superseded here but open on the portal, open here but closed there) or that are not on the portal.'
+      })
+    ),
     topLevel: Type.Optional(Type.Boolean({ description: 'true: only findings without a parent.' })),
     overdue: Type.Optional(Type.Boolean({ description: 'true: open or awaiting closure and due before asOf.' })),
     asOf: Type.Optional(Type.String({ format: 'date', description: 'The day overdue is judged on (today by default).' })),

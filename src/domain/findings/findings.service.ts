@@ -213,6 +213,16 @@ export async function updateFinding(db: Db, principal: Principal, actor: Actor, 
       questions: body.questions
     }
     await checkLinks(trx, before.force_code, id, next)
+    if (body.status !== undefined && body.status !== before.status) {
+      if (body.status === 'closure_requested') throw invalidField('body', 'status', 'closure_requested is set by a closure request: POST /v1/closure-requests')
+      const live = await trx
+        .selectFrom('closure_requests')
+        .select('id')
+        .where('finding_id', '=', id)
+        .where('status', 'not in', ['closed', 'rejected', 'withdrawn'])
+        .executeTakeFirst()
+      if (live) throw conflict(`Closure request ${live.id} is under way: its transitions set the status.`)
+    }
     if (next.parentId === id) throw invalidField('body', 'parentId', 'cannot be the finding itself')
 
     const values: repo.FindingValues = {}
@@ -331,6 +341,7 @@ export async function listFindings(db: Db, principal: Principal, query: ListQuer
       deliveryLead: query.deliveryLead,
       governanceGroupId: query.governanceGroupId,
       parentId: query.parentId,
+      discrepancy: query.discrepancy,
       topLevel: query.topLevel,
       overdueOn: query.overdue === true ? asOf : undefined,
       dueBefore: query.dueBefore,

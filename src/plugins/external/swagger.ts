@@ -22,6 +22,8 @@ export default fp(
         },
         tags: [
           { name: 'register', description: "A force's register: findings (causes of concern, recommendations, areas for improvement), their actions, the inspections they came from and the groups that monitor them." },
+          { name: 'progress', description: 'Progress updates with evidence and ongoing actions (001 section 3.4), and reviews (3.5).' },
+          { name: 'closure', description: 'Closure requests, from the board to the inspectorate’s Force Liaison Lead.' },
           { name: 'forces', description: 'The territorial police forces of England and Wales.' },
           { name: 'frameworks', description: 'The PEEL assessment frameworks, every version, with their questions and criteria.' },
           { name: 'gradings', description: "Forces' published PEEL grades, nationally." },

@@ -1,0 +1,69 @@
+import { Type } from 'typebox'
+import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+import { EvidenceSchema } from '../progress/progress.schemas.ts'
+import { CLOSURE_ACTIONS, CLOSURE_STATUSES } from './closure.rules.ts'
+
+export const ClosureStatus = Type.Enum(CLOSURE_STATUSES)
+
+export const ClosureRequestSchema = Type.Object(
+  {
+    id: Uuid,
+    findingId: Uuid,
+    force: ForceCode,
+    status: ClosureStatus,
+    summary: Type.String(),
+    evidence: Type.Array(Type.Object({ ...EvidenceSchema.properties, updateId: Uuid }), {
+      description: 'The evidence as it stood when the request was made, pinned: later updates do not change it.'
+    }),
+    reviewId: Type.Union([Uuid, Type.Null()], { description: 'The review that asked for closure, if given.' }),
+    createdBy: Type.Union([Uuid, Type.Null()]),
+    submittedBy: Type.Union([Uuid, Type.Null()], { description: 'The key that last submitted it to the board.' }),
+    transitions: Type.Array(
+      Type.Object({
+        action: Type.String(),
+        from: Type.Union([ClosureStatus, Type.Null()]),
+        to: ClosureStatus,
+        note: Type.Union([Type.String(), Type.Null()]),
+        actor: Type.Union([Uuid, Type.Null()]),
+        at: Timestamp
+      }),
+      { description: 'Every move, oldest first.' }
+    ),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp
+  },
+  { $id: 'ClosureRequest', description: 'The path from a review that asks for closure to the inspectorate closing the finding.' }
+)
+
+export const CreateClosureRequestBody = Type.Object(
+  {
+    findingId: Uuid,
+    summary: Type.String({ minLength: 1, maxLength: 20_000 }),
+    reviewId: Type.Optional(Type.Union([Uuid, Type.Null()]))
+  },
+  { additionalProperties: false }
+)
+
+export const TransitionBody = Type.Object(
+  {
+    action: Type.Enum(CLOSURE_ACTIONS, {
+      description:
+        'submit (registrar: draft or returned → board_review); approve / return (approver, not the submitter: board_review → approved / returned); ' +
+        'send_to_fll (registrar: approved → with_fll); close (with_fll → closed); close_pending_signoff (with_fll → awaiting_signoff); ' +
+        'sign_off (awaiting_signoff → closed); reject (with_fll → rejected, with the FLL’s feedback); withdraw (any state before with_fll → withdrawn).'
+    }),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000 }))
+  },
+  { additionalProperties: false }
+)
+
+export const ClosureListQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    force: Type.Optional(ForceCode),
+    status: Type.Optional(Type.Array(ClosureStatus, { description: 'Only these states; repeat for several.' })),
+    findingId: Type.Optional(Uuid)
+  },
+  { additionalProperties: false }
+)

@@ -1,0 +1,146 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { allow } from '../../../domain/access/roles.ts'
+import {
+  CreateProgressUpdateBody,
+  CreateReviewBody,
+  OngoingActionSchema,
+  ProgressUpdateSchema,
+  ReviewSchema,
+  UpdateOngoingActionBody,
+  UpdatesQuery
+} from '../../../domain/progress/progress.schemas.ts'
+import * as progress from '../../../domain/progress/progress.service.ts'
+import { expectedVersion } from '../../../domain/shared/concurrency.ts'
+import { actorOf } from '../../../plugins/app/auth.ts'
+import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
+import { IdempotencyHeaders, IfMatchHeaders, created, updateProblems, withEtag } from '../../../schemas/http.ts'
+
+const Params = Type.Object({ id: Uuid })
+const notFound = problem('No such finding visible to this key.')
+const reused = problem('The Idempotency-Key was used for a different request.')
+
+/** A finding's progress (001 section 3.4) and its reviews (3.5), mounted under /v1/findings/{id}. */
+const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/:id/updates',
+    {
+      config: { allow: allow.contributors },
+      schema: {
+        operationId: 'addProgressUpdate',
+        tags: ['progress'],
+        summary: 'Report progress on a finding, with evidence and the actions still ongoing',
+        description: 'Updates are never edited: a correction is a new update.',
+        params: Params,
+        headers: IdempotencyHeaders,
+        body: CreateProgressUpdateBody,
+        response: { 201: ref(ProgressUpdateSchema), 404: notFound, 422: reused }
+      }
+    },
+    async (request, reply) =>
+      created(
+        reply,
+        `/v1/findings/${request.params.id}/updates`,
+        await progress.addUpdate(app.db, request.principal, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])
+      )
+  )
+
+  app.get(
+    '/:id/updates',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listProgressUpdates',
+        tags: ['progress'],
+        summary: "A finding's progress updates, newest first",
+        params: Params,
+        querystring: UpdatesQuery,
+        response: { 200: Page(ref(ProgressUpdateSchema), 'A page of progress updates.'), 404: notFound }
+      }
+    },
+    async (request) => progress.listUpdates(app.db, request.principal, request.params.id, { ...request.query, limit: request.query.limit ?? 50 })
+  )
+
+  app.get(
+    '/:id/ongoing-actions',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listOngoingActions',
+        tags: ['progress'],
+        summary: "A finding's ongoing actions with every expected date they have had",
+        params: Params,
+        response: { 200: Page(ref(OngoingActionSchema), 'Every ongoing action of the finding.'), 404: notFound }
+      }
+    },
+    async (request) => progress.listOngoingActions(app.db, request.principal, request.params.id)
+  )
+
+  app.patch(
+    '/:id/ongoing-actions/:actionId',
+    {
+      config: { allow: allow.contributors },
+      schema: {
+        operationId: 'updateOngoingAction',
+        tags: ['progress'],
+        summary: 'Move an ongoing action’s expected completion (with a reason) or change its status',
+        params: Type.Object({ id: Uuid, actionId: Uuid }),
+        headers: IfMatchHeaders,
+        body: UpdateOngoingActionBody,
+        response: { 200: ref(OngoingActionSchema), ...updateProblems }
+      }
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await progress.changeOngoingAction(
+          app.db,
+          request.principal,
+          actorOf(request),
+          request.params.id,
+          request.params.actionId,
+          expectedVersion(request.headers['if-match']),
+          request.body
+        )
+      )
+  )
+
+  app.post(
+    '/:id/reviews',
+    {
+      config: { allow: allow.approvers },
+      schema: {
+        operationId: 'addReview',
+        tags: ['progress'],
+        summary: 'Record a board or group review: request closure, embed and sustain, or remedial action',
+        params: Params,
+        headers: IdempotencyHeaders,
+        body: CreateReviewBody,
+        response: { 201: ref(ReviewSchema), 404: notFound, 422: reused }
+      }
+    },
+    async (request, reply) =>
+      created(
+        reply,
+        `/v1/findings/${request.params.id}/reviews`,
+        await progress.addReview(app.db, request.principal, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])
+      )
+  )
+
+  app.get(
+    '/:id/reviews',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'listReviews',
+        tags: ['progress'],
+        summary: "A finding's reviews, newest first",
+        params: Params,
+        response: { 200: Page(ref(ReviewSchema), 'Every review of the finding.'), 404: notFound }
+      }
+    },
+    async (request) => progress.listReviews(app.db, request.principal, request.params.id)
+  )
+}
+
+export default progressRoutes
