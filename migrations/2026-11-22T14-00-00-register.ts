@@ -101,6 +101,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     ['findings_by_status', ['force_code', 'status', 'reference']],
     ['findings_by_kind', ['force_code', 'kind', 'reference']],
     ['findings_by_portal', ['force_code', 'portal_status', 'reference']],
+    ['findings_by_scope', ['force_code', 'scope', 'reference']],
     ['findings_by_due', ['force_code', 'due_date', 'id']],
     ['findings_by_updated', ['force_code', 'updated_at', 'id']],
     ['findings_by_inspection', ['inspection_id']],
@@ -111,6 +112,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     await db.schema.createIndex(name).on('findings').columns([...columns]).execute()
   }
   await db.schema.createIndex('findings_search').on('findings').using('gin').column('search').execute()
+  // The register/portal disagreements: few rows, found without scanning the register.
+  await sql`
+    create index findings_discrepancies on findings (force_code, reference) where
+      (status in ('closed', 'superseded') and portal_status = 'open')
+      or (status in ('open', 'closure_requested') and portal_status = 'closed')
+      or portal_status = 'not_on_portal'
+  `.execute(db)
   await sql`create index findings_by_force_lead on findings (force_code, lower(force_lead))`.execute(db)
   await sql`create index findings_by_delivery_lead on findings (force_code, lower(delivery_lead))`.execute(db)
 
