@@ -49,6 +49,16 @@ export async function findByReference(db: Executor, force: string, reference: st
   return selectFindings(db).where('findings.force_code', '=', force).where('findings.reference', '=', reference).executeTakeFirst()
 }
 
+/** How many findings point at an inspection or a governance group (which may then not be removed). */
+export async function countLinkedTo(db: Executor, column: 'inspection_id' | 'governance_group_id', id: string): Promise<number> {
+  const row = await db
+    .selectFrom('findings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(column, '=', id)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
 /** id, kind and force of several findings at once, to check the links a write makes. */
 export async function kindsOf(db: Executor, ids: string[]) {
   if (ids.length === 0) return []

@@ -45,11 +45,3 @@ export async function remove(db: Executor, id: string, expectedVersion: number) 
   return deleteVersioned(db, 'governance_groups', id, expectedVersion)
 }
 
-export async function countFindings(db: Executor, id: string): Promise<number> {
-  const row = await db
-    .selectFrom('findings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('governance_group_id', '=', id)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}

@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../../db/errors.ts'
 import { conflict, invalidField, notFound } from '../../problems.ts'
 import { type Principal, canSeeForce } from '../access/roles.ts'
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
+import { countLinkedTo } from '../findings/findings.repository.ts'
 import * as forces from '../forces/forces.repository.ts'
 import { staleOrMissing } from '../shared/concurrency.ts'
 import { forceForRead, forceForWrite } from '../shared/force-scope.ts'
@@ -98,7 +99,7 @@ export async function updateGroup(
 export async function deleteGroup(db: Db, principal: Principal, actor: Actor, id: string, version: number) {
   await db.transaction().execute(async (trx) => {
     const before = await visible(trx, principal, id)
-    const assigned = await repo.countFindings(trx, id)
+    const assigned = await countLinkedTo(trx, 'governance_group_id', id)
     if (assigned > 0) throw conflict(`${assigned} findings are assigned to this group: reassign them first.`)
     const removed = await repo.remove(trx, id, version).catch((error: { code?: string }) => {
       // A finding assigned to the group meanwhile: the foreign key refuses, and so do we.

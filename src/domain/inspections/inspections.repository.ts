@@ -83,11 +83,3 @@ export async function remove(db: Executor, id: string, expectedVersion: number) 
   return deleteVersioned(db, 'inspections', id, expectedVersion)
 }
 
-export async function countFindings(db: Executor, id: string): Promise<number> {
-  const row = await db
-    .selectFrom('findings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('inspection_id', '=', id)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}

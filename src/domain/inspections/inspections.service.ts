@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../db/errors.ts'
 import { conflict, invalidField, notFound } from '../../problems.ts'
 import { type Principal, canSeeForce } from '../access/roles.ts'
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
+import { countLinkedTo } from '../findings/findings.repository.ts'
 import { refreshResolvedDueDates } from '../findings/findings.service.ts'
 import * as frameworks from '../frameworks/frameworks.repository.ts'
 import { assertKnownForce } from '../governance-groups/governance-groups.service.ts'
@@ -134,7 +135,7 @@ export async function updateInspection(db: Db, principal: Principal, actor: Acto
 export async function deleteInspection(db: Db, principal: Principal, actor: Actor, id: string, version: number) {
   await db.transaction().execute(async (trx) => {
     const before = await visible(trx, principal, id)
-    const count = await repo.countFindings(trx, id)
+    const count = await countLinkedTo(trx, 'inspection_id', id)
     if (count > 0) throw conflict(`${count} findings came from this inspection: it cannot be removed while they are on the register.`)
     const removed = await repo.remove(trx, id, version).catch((error: { code?: string }) => {
       if (error?.code === '23503') throw conflict('Findings came from this inspection: it cannot be removed.')
