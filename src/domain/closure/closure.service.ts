@@ -1,5 +1,6 @@
 import type { Static } from 'typebox'
-import type { Db, Executor } from '../../db/database.ts'
+import type { Selectable } from 'kysely'
+import type { ClosureTransitionsTable, Db, Executor } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
 import { bumped } from '../../db/versioned.ts'
 import { conflict, forbidden, invalidField, notFound } from '../../problems.ts'
@@ -21,8 +22,30 @@ async function load(db: Executor, id: string) {
 }
 type Row = NonNullable<Awaited<ReturnType<typeof load>>>
 
+/** Several requests with their moves, in two queries whatever the page size. */
+async function toViews(db: Executor, rows: Row[]) {
+  if (rows.length === 0) return []
+  const moves = await db
+    .selectFrom('closure_transitions')
+    .selectAll()
+    .where(
+      'request_id',
+      'in',
+      rows.map((r) => r.id)
+    )
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => view(row, moves.filter((t) => t.request_id === row.id)))
+}
+
 async function toView(db: Executor, row: Row) {
-  const transitions = await db.selectFrom('closure_transitions').selectAll().where('request_id', '=', row.id).orderBy('id').execute()
+  const [one] = await toViews(db, [row])
+  return one!
+}
+
+type Move = Selectable<ClosureTransitionsTable>
+
+function view(row: Row, transitions: Move[]) {
   return {
     id: row.id,
     findingId: row.finding_id,
@@ -200,7 +223,5 @@ export async function listRequests(
   }
   const rows = await select.orderBy('created_at').orderBy('id').limit(query.limit + 1).execute()
   const page = toPage(rows, query.limit, (row) => row, (row) => [row.created_at, row.id])
-  const items = []
-  for (const row of page.items) items.push(await toView(db, row))
-  return { items, nextCursor: page.nextCursor }
+  return { items: await toViews(db, page.items), nextCursor: page.nextCursor }
 }
