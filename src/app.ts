@@ -11,6 +11,7 @@ import apiKeys from './routes/v1/api-keys/index.ts'
 import forces from './routes/v1/forces/index.ts'
 import closureRequests from './routes/v1/closure-requests/index.ts'
 import crosswalk from './routes/v1/crosswalk/index.ts'
+import events from './routes/v1/events/index.ts'
 import findings from './routes/v1/findings/index.ts'
 import frameworks from './routes/v1/frameworks/index.ts'
 import governanceGroups from './routes/v1/governance-groups/index.ts'
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(progress, { prefix: '/v1/findings' })
   await app.register(closureRequests, { prefix: '/v1/closure-requests' })
   await app.register(crosswalk, { prefix: '/v1/crosswalk' })
+  await app.register(events, { prefix: '/v1/events' })
   await app.register(gradings, { prefix: '/v1/gradings' })
   await app.register(practiceExamples, { prefix: '/v1/practice-examples' })
   await app.register(practiceAreas, { prefix: '/v1/practice-areas' })

@@ -34,6 +34,8 @@ export interface AuditLogTable {
   before: Json
   after: Json
   request_id: string | null
+  /** The writing transaction's id (xid8, read as text): the change feed's commit-safe order. */
+  txid: Generated<string>
 }
 
 export interface ReferenceDataTable {
@@ -300,7 +302,55 @@ export interface ClosureTransitionsTable {
   at: Stamp
 }
 
+export interface WebhooksTable {
+  id: Generated<string>
+  force_code: string
+  url: string
+  description: string | null
+  event_types: string[]
+  secret: string
+  active: Generated<boolean>
+  created_by: string | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Stamp
+}
+
+export interface WebhookDispatchTable {
+  id: number
+  txid: string
+  event_id: number
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>
+  webhook_id: string
+  event_id: number
+  event_type: string
+  status: 'pending' | 'delivered' | 'failed'
+  attempts: Generated<number>
+  next_attempt_at: Date | null
+  locked_until: Date | null
+  created_at: CreatedAt
+  updated_at: Stamp
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>
+  delivery_id: string
+  attempted_at: Date
+  duration_ms: number
+  response_status: number | null
+  response_body: string | null
+  error: string | null
+  succeeded: boolean
+}
+
 export interface Database {
+  webhooks: WebhooksTable
+  webhook_dispatch: WebhookDispatchTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
   progress_updates: ProgressUpdatesTable
   ongoing_actions: OngoingActionsTable
   ongoing_action_dates: OngoingActionDatesTable

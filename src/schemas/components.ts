@@ -1,3 +1,4 @@
+import { EventSchema } from '../domain/events/events.schemas.ts'
 import type { TSchema } from 'typebox'
 import { sharedSchemas } from './common.ts'
 import { ApiKeySchema, CreatedApiKeySchema } from '../domain/api-keys/api-keys.schemas.ts'
@@ -43,5 +44,6 @@ export const componentSchemas: TSchema[] = [
   OngoingActionSchema,
   ProgressUpdateSchema,
   ReviewSchema,
-  ClosureRequestSchema
+  ClosureRequestSchema,
+  EventSchema
 ]

@@ -1,0 +1,76 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../db/database.ts'
+
+/** Audit entries that are not part of a force's register, and so never appear in the feed. */
+export const NOT_IN_FEED = ['api_key', 'webhook']
+
+/** A position in the feed: just after the entry written by transaction `txid` with id `id`. */
+export interface FeedPosition {
+  txid: string
+  id: number
+}
+
+export const FEED_START: FeedPosition = { txid: '0', id: 0 }
+
+export interface EventRow {
+  id: number
+  txid: string
+  occurred_at: Date
+  actor_key_id: string | null
+  force_code: string | null
+  entity_type: string
+  entity_id: string
+  root_id: string
+  action: string
+  before: unknown
+  after: unknown
+  request_id: string | null
+}
+
+export interface FeedFilter {
+  force?: string
+  /** Exact event types, e.g. finding.update. */
+  types?: string[]
+  /** Entity types whose every event is wanted (from patterns such as finding.*). */
+  entities?: string[]
+}
+
+/** The event type as clients see it: entity and action, e.g. finding.update or finding.closure.closed. */
+const eventType = sql<string>`entity_type || '.' || replace(action, ':', '.')`
+
+/**
+ * Entries after a position, in the order their transactions began, and only from transactions
+ * older than every transaction still running. A transaction that began earlier but commits later
+ * is therefore never skipped: until it ends, nothing from it or from any later transaction is
+ * shown, so a reader that resumes from the last position it saw misses nothing and sees nothing twice.
+ */
+export async function after(db: Executor, position: FeedPosition, filter: FeedFilter, limit: number): Promise<EventRow[]> {
+  const types = filter.types ?? []
+  const entities = filter.entities ?? []
+  const typed = types.length > 0 || entities.length > 0
+  const result = await sql<EventRow>`
+    select id, txid::text as txid, occurred_at, actor_key_id, force_code, entity_type, entity_id, root_id,
+           action, before, after, request_id
+    from audit_log
+    where (txid, id) > (${position.txid}::xid8, ${position.id}::bigint)
+      and txid < pg_snapshot_xmin(pg_current_snapshot())
+      and entity_type <> all(${NOT_IN_FEED}::text[])
+      ${filter.force === undefined ? sql`` : sql`and force_code = ${filter.force}`}
+      ${typed ? sql`and (${eventType} = any(${types}::text[]) or entity_type = any(${entities}::text[]))` : sql``}
+    order by txid, id
+    limit ${limit}
+  `.execute(db)
+  return result.rows.map((row) => ({ ...row, id: Number(row.id) }))
+}
+
+/** The position after the newest entry a reader can see now: where "from now on" starts. */
+export async function head(db: Executor): Promise<FeedPosition> {
+  const result = await sql<{ txid: string; id: number }>`
+    select txid::text as txid, id from audit_log
+    where txid < pg_snapshot_xmin(pg_current_snapshot())
+    order by txid desc, id desc
+    limit 1
+  `.execute(db)
+  const row = result.rows[0]
+  return row ? { txid: row.txid, id: Number(row.id) } : FEED_START
+}

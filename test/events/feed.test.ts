@@ -1,0 +1,170 @@
+import t from 'tap'
+import { SYSTEM_ACTOR, recordAudit } from '../../src/domain/audit/audit.repository.ts'
+import { backend, buildTestApp } from '../helper.ts'
+
+const { request, createKey, database } = await buildTestApp(t)
+const keys = {
+  registrar: await createKey('registrar', 'cleveland'),
+  contributor: await createKey('contributor', 'cleveland'),
+  viewer: await createKey('viewer', 'cleveland'),
+  durham: await createKey('registrar', 'durham')
+}
+
+interface Event {
+  id: string
+  type: string
+  entity: { type: string; id: string }
+  rootId: string
+  force: string | null
+  data: Record<string, unknown>
+  changes: Record<string, { from: unknown; to: unknown }>
+  requestId: string | null
+  actorKeyId: string | null
+}
+interface FeedPage {
+  items: Event[]
+  nextCursor: string
+  hasMore: boolean
+}
+
+const feed = async (query: string, key?: string): Promise<FeedPage> => {
+  const response = await request({ method: 'GET', url: `/v1/events?${query}`, key })
+  if (response.statusCode !== 200) throw new Error(`feed answered ${response.statusCode}: ${response.body}`)
+  return response.json()
+}
+
+/** Reads the feed to its end from a cursor, a few events a page. */
+async function drain(cursor: string | null, query = 'force=cleveland', limit = 3): Promise<{ events: Event[]; cursor: string }> {
+  const events: Event[] = []
+  let page: FeedPage
+  do {
+    page = await feed(`${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)
+    events.push(...page.items)
+    cursor = page.nextCursor
+  } while (page.hasMore)
+  return { events, cursor: cursor! }
+}
+
+const createFinding = async (reference: string, key = keys.registrar) => {
+  const response = await request({
+    method: 'POST',
+    url: '/v1/findings',
+    key,
+    payload: { reference, kind: 'recommendation', title: `Finding ${reference}`, text: 'Text.' }
+  })
+  t.equal(response.statusCode, 201)
+  return response.json() as { id: string; version: number }
+}
+
+t.test('every write is an event, in order, with what changed', async (t) => {
+  const start = (await feed('force=cleveland&start=latest')).nextCursor
+  t.same((await feed(`force=cleveland&cursor=${start}`)).items, [], 'nothing after the head yet')
+
+  const f = await createFinding('EV-1')
+  const patched = await request({
+    method: 'PATCH',
+    url: `/v1/findings/${f.id}`,
+    key: keys.registrar,
+    headers: { 'if-match': `"${f.version}"` },
+    payload: { forceLead: 'ACC Crime', title: 'Finding EV-1, retitled' }
+  })
+  t.equal(patched.statusCode, 200)
+  const update = await request({
+    method: 'POST',
+    url: `/v1/findings/${f.id}/updates`,
+    key: keys.contributor,
+    payload: { position: 'Started.', activities: 'Planning.', evidence: [], ongoingActions: [] }
+  })
+  t.equal(update.statusCode, 201)
+
+  const { events } = await drain(start, 'force=cleveland', 1)
+  t.same(
+    events.map((e) => e.type),
+    ['finding.create', 'finding.update', 'progress_update.create'],
+    'one event per write, in the order written'
+  )
+  const [created, changed, posted] = events
+  t.equal(created.entity.id, f.id)
+  t.equal(created.data.reference, 'EV-1')
+  t.same(created.changes, {})
+  t.same(changed.changes.forceLead, { from: null, to: 'ACC Crime' })
+  t.same(changed.changes.title, { from: 'Finding EV-1', to: 'Finding EV-1, retitled' })
+  t.same(changed.changes.version, { from: 1, to: 2 })
+  t.notOk('updatedAt' in changed.changes, 'updatedAt always changes and is left out')
+  t.equal(posted.rootId, f.id, 'an update belongs to its finding')
+  t.equal(posted.entity.type, 'progress_update')
+  t.equal(patched.headers['x-request-id'], changed.requestId, 'the event names the request that made it')
+  t.ok(Number(changed.id) > Number(created.id))
+})
+
+t.test('a cursor resumes exactly where the reader stopped', async (t) => {
+  const before = await drain(null)
+  for (const reference of ['EV-2', 'EV-3', 'EV-4', 'EV-5']) await createFinding(reference)
+  const pageWise = await drain(before.cursor, 'force=cleveland', 3)
+  t.same(pageWise.events.map((e) => e.data.reference), ['EV-2', 'EV-3', 'EV-4', 'EV-5'], 'nothing missed, nothing twice')
+  const whole = await drain(null, 'force=cleveland', 1000)
+  t.same(whole.events.slice(-4).map((e) => e.id), pageWise.events.map((e) => e.id), 'pages join up to the whole feed')
+  t.equal(new Set(whole.events.map((e) => e.id)).size, whole.events.length)
+  const again = await feed(`force=cleveland&cursor=${pageWise.cursor}`)
+  t.same(again.items, [], 'an empty page keeps the cursor')
+  t.equal(again.nextCursor, pageWise.cursor)
+  t.equal(again.hasMore, false)
+})
+
+t.test('types filter by exact type and by entity', async (t) => {
+  const start = (await feed('force=cleveland&start=latest')).nextCursor
+  const f = await createFinding('EV-6')
+  await request({ method: 'POST', url: `/v1/findings/${f.id}/updates`, key: keys.contributor, payload: { position: 'p', activities: 'a', evidence: [], ongoingActions: [] } })
+  t.same((await feed(`force=cleveland&cursor=${start}&types=progress_update.create`)).items.map((e) => e.type), ['progress_update.create'])
+  t.same((await feed(`force=cleveland&cursor=${start}&types=finding.*`)).items.map((e) => e.type), ['finding.create'])
+  t.same((await feed(`force=cleveland&cursor=${start}&types=finding.*&types=progress_update.*`)).items.length, 2)
+  t.same((await feed(`force=cleveland&cursor=${start}&types=*`)).items.length, 2)
+  const bad = await request({ method: 'GET', url: '/v1/events?types=finding' })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().errors, [{ in: 'query', field: 'types.0' }])
+})
+
+t.test('each force sees its own events; keys and webhooks stay out of the feed', async (t) => {
+  const start = (await feed('start=latest')).nextCursor
+  await createFinding('EV-D1', keys.durham)
+  await createFinding('EV-7')
+  await createKey('viewer', 'cleveland')
+  const national = await feed(`cursor=${start}`)
+  t.same(national.items.map((e) => e.force), ['durham', 'cleveland'], 'a national key sees every force, no key events')
+  const mine = await feed(`cursor=${start}`, keys.viewer)
+  t.same(mine.items.map((e) => e.data.reference), ['EV-7'], 'a force key sees its own force without naming it')
+  const other = await request({ method: 'GET', url: '/v1/events?force=durham', key: keys.viewer })
+  t.equal(other.statusCode, 403)
+})
+
+t.test('bad cursors are refused by name', async (t) => {
+  for (const cursor of ['nonsense', Buffer.from('["x",1]').toString('base64url'), Buffer.from('["1",-1]').toString('base64url')]) {
+    const response = await request({ method: 'GET', url: `/v1/events?cursor=${cursor}` })
+    t.equal(response.statusCode, 400, cursor)
+    t.match(response.json().errors, [{ in: 'query', field: 'cursor' }])
+  }
+})
+
+t.test('a transaction that commits late is neither skipped nor shown early', { skip: backend === 'embedded' && 'the embedded database runs one transaction at a time' }, async (t) => {
+  const { cursor: start } = await drain(null, 'force=cleveland', 1000)
+  const entry = (id: string) => ({ entityType: 'inspection', entityId: id, action: 'update', force: 'cleveland', after: { id } })
+  let release!: () => void
+  let began!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  const begun = new Promise<void>((resolve) => (began = resolve))
+  // A begins and writes first, but commits last.
+  const slow = database.db.transaction().execute(async (trx) => {
+    await recordAudit(trx, SYSTEM_ACTOR, entry('slow'))
+    began()
+    await gate
+  })
+  await begun
+  await database.db.transaction().execute((trx) => recordAudit(trx, SYSTEM_ACTOR, entry('fast')))
+  const during = await feed(`force=cleveland&cursor=${start}`)
+  t.same(during.items, [], 'the later transaction waits behind the one still running')
+  t.equal(during.nextCursor, start)
+  release()
+  await slow
+  const after = await feed(`force=cleveland&cursor=${during.nextCursor}`)
+  t.same(after.items.map((e) => e.entity.id), ['slow', 'fast'], 'both arrive, in the order their transactions began')
+})
