@@ -4,6 +4,8 @@ import type { DatabaseHandle } from './db/connect.ts'
 import auth from './plugins/app/auth.ts'
 import db from './plugins/app/db.ts'
 import problemDetails from './plugins/app/problem-details.ts'
+import webhookWorker from './plugins/app/webhooks.ts'
+import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import swagger from './plugins/external/swagger.ts'
 import swaggerUi from './plugins/external/swagger-ui.ts'
 import health from './routes/health/index.ts'
@@ -12,6 +14,7 @@ import forces from './routes/v1/forces/index.ts'
 import closureRequests from './routes/v1/closure-requests/index.ts'
 import crosswalk from './routes/v1/crosswalk/index.ts'
 import events from './routes/v1/events/index.ts'
+import webhooks from './routes/v1/webhooks/index.ts'
 import findings from './routes/v1/findings/index.ts'
 import frameworks from './routes/v1/frameworks/index.ts'
 import governanceGroups from './routes/v1/governance-groups/index.ts'
@@ -27,6 +30,8 @@ import { validatorCompiler } from './schemas/validation.ts'
 export interface AppOptions {
   server: FastifyServerOptions
   database: DatabaseHandle
+  /** The webhook delivery worker; without it (scripts, some tests) no deliveries are made. */
+  webhooks?: WebhookSettings
 }
 
 
@@ -43,6 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(db, { database: options.database })
   await app.register(problemDetails)
   await app.register(auth)
+  await app.register(webhookWorker, { settings: options.webhooks ?? { enabled: false, pollMs: 1000, timeoutMs: 10_000, retrySchedule: [] } })
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -61,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(closureRequests, { prefix: '/v1/closure-requests' })
   await app.register(crosswalk, { prefix: '/v1/crosswalk' })
   await app.register(events, { prefix: '/v1/events' })
+  await app.register(webhooks, { prefix: '/v1/webhooks' })
   await app.register(gradings, { prefix: '/v1/gradings' })
   await app.register(practiceExamples, { prefix: '/v1/practice-examples' })
   await app.register(practiceAreas, { prefix: '/v1/practice-areas' })

@@ -19,6 +19,12 @@ export interface Config {
   requestTimeoutMs: number
   bodyLimitBytes: number
   trustProxy: boolean
+  /** Whether this instance runs the webhook delivery worker. */
+  webhooksEnabled: boolean
+  webhookPollMs: number
+  webhookTimeoutMs: number
+  /** The wait before each retry of a failed delivery, in ms; a delivery gets one attempt more than this has entries. */
+  webhookRetrySchedule: number[]
 }
 
 export class ConfigError extends Error {
@@ -67,11 +73,31 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseStatementTimeoutMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
     requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
-    trustProxy: read.boolean('TRUST_PROXY', false)
+    trustProxy: read.boolean('TRUST_PROXY', false),
+    webhooksEnabled: read.boolean('WEBHOOKS_ENABLED', true),
+    webhookPollMs: read.integer('WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookRetrySchedule: read.optional('WEBHOOK_RETRY_SCHEDULE', parseSchedule) ?? parseSchedule(DEFAULT_RETRY_SCHEDULE)
   }
 
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+/** Retries spread over about a day and a half, as Standard Webhooks senders commonly do. */
+export const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h'
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** "5s,5m,2h": the waits before each retry. */
+function parseSchedule(value: string): number[] {
+  const waits = value.split(',').map((part) => {
+    const match = /^(\d+)(ms|s|m|h)$/.exec(part.trim())
+    if (!match) throw new Error(`must be a comma-separated list of durations such as 5s,5m,2h, got "${part.trim()}"`)
+    return Number(match[1]) * (UNIT_MS[match[2]!] ?? 1)
+  })
+  if (waits.length > 20) throw new Error('must have at most 20 retries')
+  return waits
 }
 
 class Reader {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.ts'
+import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -35,5 +36,15 @@ export function serverOptions(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+  }
+}
+
+/** The webhook delivery worker's settings, from the configuration. */
+export function webhookSettings(config: Pick<Config, 'webhooksEnabled' | 'webhookPollMs' | 'webhookTimeoutMs' | 'webhookRetrySchedule'>): WebhookSettings {
+  return {
+    enabled: config.webhooksEnabled,
+    pollMs: config.webhookPollMs,
+    timeoutMs: config.webhookTimeoutMs,
+    retrySchedule: config.webhookRetrySchedule
   }
 }

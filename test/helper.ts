@@ -9,7 +9,7 @@ import { type DatabaseHandle, openDatabase } from '../src/db/connect.ts'
 import type { Role } from '../src/domain/access/roles.ts'
 import { applyDocument, checkDocument } from '../src/domain/exchange/register-document.ts'
 import { prepareDatabase } from '../src/prepare.ts'
-import { serverOptions } from '../src/server-options.ts'
+import { serverOptions, webhookSettings } from '../src/server-options.ts'
 import { PG_TEMPLATE_DB, adminQuery, pgliteFromTemplate, testDatabaseUrl, withDatabase } from './setup/template.ts'
 
 /** Loads the example register of 002 into force cleveland, as `npm run example:load` does. */
@@ -24,7 +24,8 @@ export const ADMIN_KEY = 'prk_test-national-admin-key-0123456789abcdef'
 export const backend = testDatabaseUrl() === null ? 'embedded' : 'postgres'
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY }), ...overrides }
+  // The delivery worker runs only in the tests that are about it.
+  return { ...loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY, WEBHOOKS_ENABLED: 'false' }), ...overrides }
 }
 
 /**
@@ -64,7 +65,7 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
   const config = testConfig(overrides)
   const database = await openTestDatabase(t, config)
   await prepareDatabase(database.db, config, pino({ level: 'silent' }))
-  const app = await buildApp({ server: serverOptions(config), database })
+  const app = await buildApp({ server: serverOptions(config), database, webhooks: webhookSettings(config) })
   t.teardown(() => app.close())
 
   const request: TestApp['request'] = ({ key = ADMIN_KEY, headers, ...options }) =>

@@ -1,3 +1,4 @@
+import { CreatedWebhookSchema, DeliverySchema, WebhookSchema } from '../domain/webhooks/webhooks.schemas.ts'
 import { EventSchema } from '../domain/events/events.schemas.ts'
 import type { TSchema } from 'typebox'
 import { sharedSchemas } from './common.ts'
@@ -45,5 +46,8 @@ export const componentSchemas: TSchema[] = [
   ProgressUpdateSchema,
   ReviewSchema,
   ClosureRequestSchema,
-  EventSchema
+  EventSchema,
+  WebhookSchema,
+  CreatedWebhookSchema,
+  DeliverySchema
 ]

@@ -83,7 +83,7 @@ t.test('every write is an event, in order, with what changed', async (t) => {
     ['finding.create', 'finding.update', 'progress_update.create'],
     'one event per write, in the order written'
   )
-  const [created, changed, posted] = events
+  const [created, changed, posted] = events as [Event, Event, Event]
   t.equal(created.entity.id, f.id)
   t.equal(created.data.reference, 'EV-1')
   t.same(created.changes, {})
