@@ -23,6 +23,8 @@ import gradings from './routes/v1/gradings/index.ts'
 import practiceAreas from './routes/v1/practice-areas/index.ts'
 import practiceExamples from './routes/v1/practice-examples/index.ts'
 import progress from './routes/v1/progress/index.ts'
+import reports from './routes/v1/reports/index.ts'
+import boardPack from './routes/v1/reports/board-pack.ts'
 
 import { componentSchemas } from './schemas/components.ts'
 import { validatorCompiler } from './schemas/validation.ts'
@@ -71,6 +73,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(gradings, { prefix: '/v1/gradings' })
   await app.register(practiceExamples, { prefix: '/v1/practice-examples' })
   await app.register(practiceAreas, { prefix: '/v1/practice-areas' })
+  await app.register(reports, { prefix: '/v1/reports' })
+  await app.register(boardPack, { prefix: '/v1/governance-groups' })
 
   await app.ready()
   return app
