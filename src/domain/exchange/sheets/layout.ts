@@ -1,0 +1,228 @@
+import type { Cell, Table } from './table.ts'
+import { type ColumnType, cellText, readValue } from './values.ts'
+
+export type { Cell, Table } from './table.ts'
+export { type ColumnType, formatCell } from './values.ts'
+
+export interface ColumnSpec {
+  key: string
+  header: string
+  /** Other headers people give the column; the key and the header are always accepted. */
+  aliases?: string[]
+  type: ColumnType
+  required?: boolean
+  /** For an enum: canonical value -> other accepted spellings (the canonical value itself is always accepted). */
+  values?: Record<string, string[]>
+  /** For text: the most characters allowed. */
+  maxLength?: number
+}
+
+export interface SheetSpec {
+  name: string
+  aliases?: string[]
+  /** The first required column (or the first column, if none is) anchors the search for the header row. */
+  columns: ColumnSpec[]
+}
+
+/** Where and what: `row` is the row number the user sees (1-based, title rows counted), `column` the header as they wrote it. */
+export interface SheetProblem {
+  sheet: string
+  row: number | null
+  column: string | null
+  field: string | null
+  message: string
+}
+
+/**
+ * `values` holds a key for every column the sheet has (null when the cell is empty) and none for a
+ * column it lacks, so an import can tell "cleared" from "not given". A value with a problem is left out.
+ */
+export interface ParsedSheet {
+  sheet: string
+  records: { row: number; values: Record<string, unknown> }[]
+  problems: SheetProblem[]
+  ignoredColumns: string[]
+  /** Column key -> the header as the user wrote it, for the columns the sheet has. */
+  headers: Record<string, string>
+}
+
+/** Title rows above the header are common; a header further down than this is not looked for. */
+const HEADER_SEARCH_ROWS = 20
+/** How much of a value a message quotes. */
+const QUOTE_LENGTH = 60
+
+/**
+ * A word without its plural: "categories" -> "category", "actions" -> "action". A final e goes too,
+ * so that "statuses" and "status", "causes" and "cause" meet in the middle ("status", "caus").
+ */
+function stem(word: string): string {
+  if (word.length <= 3) return word
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`
+  const single = word.endsWith('s') && !/(ss|us|is)$/.test(word) ? word.slice(0, -1) : word
+  return single.length > 3 && single.endsWith('e') ? single.slice(0, -1) : single
+}
+
+/**
+ * A header or sheet name reduced to what identifies it: no case, accents, spaces, punctuation,
+ * bracketed notes ("Due date (dd/mm/yyyy)") or plural s, and camelCase split, so "Rec No.", "rec_no"
+ * and "recNo" are one, as are "Actions" and "action".
+ */
+export function normaliseName(text: string): string {
+  const unbracketed = text.replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
+  return (unbracketed.trim() === '' ? text : unbracketed)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '')
+    .map(stem)
+    .join('')
+}
+
+function namesOf(candidate: { name?: string; key?: string; header?: string; aliases?: string[] }): Set<string> {
+  const names = [candidate.name, candidate.key, candidate.header, ...(candidate.aliases ?? [])]
+  return new Set(names.filter((name) => name !== undefined).map(normaliseName))
+}
+
+/** A header as the user wrote it, with line breaks and runs of spaces made single spaces. */
+function headerText(cell: Cell): string | null {
+  const text = cellText(cell)
+  return text === null ? null : text.replace(/\s+/g, ' ')
+}
+
+/** A, B ... Z, AA ...: how a user finds a column that has no header. */
+function columnLetter(index: number): string {
+  let letters = ''
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters
+  return letters
+}
+
+function quote(cell: Cell): string {
+  const text = cellText(cell) ?? ''
+  return text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH - 1)}…` : text
+}
+
+function columnFor(spec: SheetSpec, cell: Cell): ColumnSpec | undefined {
+  const text = headerText(cell)
+  if (text === null) return undefined
+  const name = normaliseName(text)
+  return spec.columns.find((column) => namesOf(column).has(name))
+}
+
+function anchorOf(spec: SheetSpec): ColumnSpec | undefined {
+  return spec.columns.find((column) => column.required) ?? spec.columns[0]
+}
+
+/** The row index of the header: the first of the top rows with the anchor column and another known one. */
+function findHeader(spec: SheetSpec, rows: Cell[][]): number | null {
+  const anchor = anchorOf(spec)
+  const needed = Math.min(2, spec.columns.length)
+  for (let r = 0; r < Math.min(HEADER_SEARCH_ROWS, rows.length); r++) {
+    const found = new Set((rows[r] ?? []).map((cell) => columnFor(spec, cell)).filter((column) => column !== undefined))
+    if (anchor && found.has(anchor) && found.size >= needed) return r
+  }
+  return null
+}
+
+interface HeaderLayout {
+  /** Column index -> the spec column and the header the user gave it. */
+  columns: Map<number, { spec: ColumnSpec; header: string }>
+  unknownHeaders: string[]
+}
+
+function readHeader(spec: SheetSpec, header: Cell[], rowNumber: number, problem: (p: Omit<SheetProblem, 'sheet'>) => void): HeaderLayout {
+  const columns = new Map<number, { spec: ColumnSpec; header: string }>()
+  const unknownHeaders: string[] = []
+  const seen = new Map<string, string>()
+  header.forEach((cell, index) => {
+    const text = headerText(cell)
+    if (text === null) return
+    const column = columnFor(spec, cell)
+    if (column === undefined) {
+      unknownHeaders.push(text)
+      return
+    }
+    const earlier = seen.get(column.key)
+    if (earlier !== undefined) {
+      problem({ row: rowNumber, column: text, field: column.key, message: `Both "${earlier}" and "${text}" look like the ${column.header} column; keep one of them` })
+      return
+    }
+    seen.set(column.key, text)
+    columns.set(index, { spec: column, header: text })
+  })
+  for (const column of spec.columns) {
+    if (column.required && !seen.has(column.key)) {
+      const others = (column.aliases ?? []).map((alias) => `"${alias}"`)
+      const also = others.length > 0 ? ` (also accepted: ${others.join(', ')})` : ''
+      problem({ row: null, column: column.header, field: column.key, message: `The required column "${column.header}" is missing${also}` })
+    }
+  }
+  return { columns, unknownHeaders }
+}
+
+/**
+ * Reads a sheet laid out by a person: the header may sit below title rows and name the columns in
+ * other words and any order; unknown columns are ignored (and listed), blank rows skipped. Every
+ * value must still be valid: each one that is not becomes a problem naming the row and column as
+ * the user sees them. `sheetName` is the name problems report (the tab's own name, by default the spec's).
+ */
+export function parseSheet(spec: SheetSpec, rows: Cell[][], sheetName: string = spec.name): ParsedSheet {
+  const problems: SheetProblem[] = []
+  const problem = (p: Omit<SheetProblem, 'sheet'>) => problems.push({ sheet: sheetName, ...p })
+  const headerIndex = findHeader(spec, rows)
+  if (headerIndex === null) {
+    const anchor = anchorOf(spec)
+    problem({
+      row: null,
+      column: null,
+      field: null,
+      message: `No header row found in the first ${HEADER_SEARCH_ROWS} rows: expected a row with a "${anchor?.header ?? ''}" column and at least one other known column`
+    })
+    return { sheet: sheetName, records: [], problems, ignoredColumns: [], headers: {} }
+  }
+
+  const { columns, unknownHeaders } = readHeader(spec, rows[headerIndex] ?? [], headerIndex + 1, problem)
+  const headerless = new Set<number>()
+  const records: ParsedSheet['records'] = []
+  for (let r = headerIndex + 1; r < rows.length; r++) {
+    const row = rows[r] ?? []
+    row.forEach((cell, index) => {
+      if (!columns.has(index) && headerText(rows[headerIndex]?.[index] ?? null) === null && cellText(cell) !== null) headerless.add(index)
+    })
+    if (![...columns.keys()].some((index) => cellText(row[index] ?? null) !== null)) continue
+    const values: Record<string, unknown> = {}
+    for (const [index, { spec: column, header }] of columns) {
+      const cell = row[index] ?? null
+      const reading = readValue(cell, column)
+      if ('reason' in reading) {
+        problem({ row: r + 1, column: header, field: column.key, message: `${header} "${quote(cell)}" ${reading.reason}` })
+      } else if (reading.value === null && column.required) {
+        problem({ row: r + 1, column: header, field: column.key, message: `${header} is empty; a value is required` })
+      } else {
+        values[column.key] = reading.value
+      }
+    }
+    records.push({ row: r + 1, values })
+  }
+  const unnamed = [...headerless].sort((a, b) => a - b).map((index) => `Column ${columnLetter(index)} (no header)`)
+  const headers = Object.fromEntries([...columns.values()].map(({ spec: column, header }) => [column.key, header]))
+  return { sheet: sheetName, records, problems, ignoredColumns: [...unknownHeaders, ...unnamed], headers }
+}
+
+/**
+ * Pairs each spec with the workbook's sheet of that name, matched as forgivingly as headers are;
+ * `matched` is keyed by spec name. A sheet no spec claims (or a second one for the same spec) is
+ * `unknown`, for the import to report as ignored.
+ */
+export function matchSheets(specs: SheetSpec[], tables: Table[]): { matched: Map<string, Table>; unknown: string[] } {
+  const matched = new Map<string, Table>()
+  const unknown: string[] = []
+  for (const table of tables) {
+    const name = normaliseName(table.name)
+    const spec = specs.find((candidate) => !matched.has(candidate.name) && namesOf(candidate).has(name))
+    if (spec) matched.set(spec.name, table)
+    else unknown.push(table.name)
+  }
+  return { matched, unknown }
+}

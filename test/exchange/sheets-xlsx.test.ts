@@ -1,0 +1,225 @@
+import { deflateRawSync } from 'node:zlib'
+import ExcelJS from 'exceljs'
+import t from 'tap'
+import { SheetFileError, SheetLimitError, WorkbookReadError } from '../../src/domain/exchange/sheets/errors.ts'
+import { type Cell, readWorkbook, writeWorkbook } from '../../src/domain/exchange/sheets/xlsx.ts'
+import { utcDate } from './sheets-fixture.ts'
+
+/** A zip archive by hand, so a test can make one lie about its sizes or hold damaged data. */
+function zip(entries: { name: string; data: Buffer; method?: number; declaredSize?: number; compressed?: Buffer }[]): Buffer {
+  const locals: Buffer[] = []
+  const directory: Buffer[] = []
+  let offset = 0
+  for (const entry of entries) {
+    const method = entry.method ?? 8
+    const body = entry.compressed ?? (method === 8 ? deflateRawSync(entry.data) : entry.data)
+    const name = Buffer.from(entry.name)
+    const size = entry.declaredSize ?? entry.data.length
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(0x04034b50, 0)
+    local.writeUInt16LE(20, 4)
+    local.writeUInt16LE(method, 8)
+    local.writeUInt32LE(body.length, 18)
+    local.writeUInt32LE(size, 22)
+    local.writeUInt16LE(name.length, 26)
+    const central = Buffer.alloc(46)
+    central.writeUInt32LE(0x02014b50, 0)
+    central.writeUInt16LE(20, 4)
+    central.writeUInt16LE(20, 6)
+    central.writeUInt16LE(method, 10)
+    central.writeUInt32LE(body.length, 20)
+    central.writeUInt32LE(size, 24)
+    central.writeUInt16LE(name.length, 28)
+    central.writeUInt32LE(offset, 42)
+    locals.push(local, name, body)
+    directory.push(central, name)
+    offset += local.length + name.length + body.length
+  }
+  const centralBytes = Buffer.concat(directory)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(entries.length, 8)
+  end.writeUInt16LE(entries.length, 10)
+  end.writeUInt32LE(centralBytes.length, 12)
+  end.writeUInt32LE(offset, 16)
+  return Buffer.concat([...locals, centralBytes, end])
+}
+
+async function exceljsWorkbook(data: Buffer): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.load(data as unknown as ExcelJS.Buffer)
+  return workbook
+}
+
+const longText = 'Lorem ipsum dolor sit amet. '.repeat(1_100).trim()
+
+t.test('write then read: the same values, dates, unicode, long text, "=" text, empty cells', async (t) => {
+  const rows: Cell[][] = [
+    ['R1', utcDate('2018-10-31'), 'Café, naïve, Łódź, 日本語, emoji 😀', 3, true],
+    ['=SUM(A1:A9)', null, '+44 1234', -2.5, false],
+    ['@mention', utcDate('2024-02-29'), longText, 0, null],
+    [null, null, 'only the third cell', null, null],
+    ['R5', new Date('2020-06-01T09:30:15.000Z'), 'line one\nline two', 1e15, null],
+    ['vertical\u000btab from Word', null, 'a literal _x000B_ stays literal', null, null]
+  ]
+  const data = await writeWorkbook([{ name: 'Findings', columns: ['Reference', 'Due', 'Text', 'Number', 'Flag'].map((header) => ({ header })), rows }])
+  const [sheet, ...others] = await readWorkbook(data)
+  t.equal(others.length, 0)
+  t.equal(sheet!.name, 'Findings')
+  t.strictSame(sheet!.rows, [
+    ['Reference', 'Due', 'Text', 'Number', 'Flag'],
+    ['R1', utcDate('2018-10-31'), 'Café, naïve, Łódź, 日本語, emoji 😀', 3, true],
+    ['=SUM(A1:A9)', null, '+44 1234', -2.5, false],
+    ['@mention', utcDate('2024-02-29'), longText, 0],
+    [null, null, 'only the third cell'],
+    ['R5', new Date('2020-06-01T09:30:15.000Z'), 'line one\nline two', 1e15],
+    ['vertical\u000btab from Word', null, 'a literal _x000B_ stays literal']
+  ])
+})
+
+t.test('several sheets keep their order and names; an empty sheet has no rows past its header', async (t) => {
+  const data = await writeWorkbook([
+    { name: 'Findings', columns: [{ header: 'Reference' }], rows: [['R1']] },
+    { name: 'Actions – 2024', columns: [{ header: 'Finding' }, { header: 'Action' }], rows: [] }
+  ])
+  const tables = await readWorkbook(data)
+  t.strictSame(
+    tables.map((table) => [table.name, table.rows]),
+    [
+      ['Findings', [['Reference'], ['R1']]],
+      ['Actions – 2024', [['Finding', 'Action']]]
+    ]
+  )
+})
+
+t.test('what the writer makes: bold frozen header, widths, date cells as yyyy-mm-dd, text never a formula', async (t) => {
+  const data = await writeWorkbook([
+    {
+      name: 'Findings',
+      columns: [{ header: 'Reference' }, { header: 'Due date' }, { header: 'Text', width: 80 }, { header: 'Formula-looking' }],
+      rows: [['R1', utcDate('2018-10-31'), 'short', '=1+1']]
+    }
+  ])
+  const sheet = (await exceljsWorkbook(data)).getWorksheet('Findings')!
+  t.equal(sheet.getCell('A1').font?.bold, true)
+  t.match(sheet.views[0], { state: 'frozen', ySplit: 1 })
+  t.equal(sheet.getColumn(1).width, 11, 'from the longest value: "Reference" and two characters to spare')
+  t.equal(sheet.getColumn(2).width, 12, 'a date is ten characters wide')
+  t.equal(sheet.getColumn(3).width, 80, 'a width given is kept')
+  t.equal(sheet.getCell('B2').type, ExcelJS.ValueType.Date)
+  t.equal(sheet.getCell('B2').numFmt, 'yyyy-mm-dd')
+  t.equal(sheet.getCell('D2').type, ExcelJS.ValueType.String)
+  t.equal(sheet.getCell('D2').formula, undefined)
+})
+
+t.test('a long value makes a wide (but capped) column and wraps', async (t) => {
+  const data = await writeWorkbook([{ name: 'S', columns: [{ header: 'Text' }], rows: [[longText]] }])
+  const sheet = (await exceljsWorkbook(data)).getWorksheet('S')!
+  t.equal(sheet.getColumn(1).width, 60)
+  t.equal(sheet.getCell('A2').alignment?.wrapText, true)
+})
+
+t.test('a value longer than a cell can hold is refused when writing', async (t) => {
+  await t.rejects(writeWorkbook([{ name: 'S', columns: [{ header: 'Text' }], rows: [['x'.repeat(32_768)]] }]), { name: 'SheetLimitError', limit: 'maxCellText' })
+  const ok = await writeWorkbook([{ name: 'S', columns: [{ header: 'Text' }], rows: [['x'.repeat(32_767)]] }])
+  t.equal((await readWorkbook(ok))[0]!.rows[1]![0], 'x'.repeat(32_767))
+})
+
+t.test('a workbook made by a person: rich text, hyperlinks, formulas, merged titles, date formats, errors', async (t) => {
+  const workbook = new ExcelJS.Workbook()
+  const sheet = workbook.addWorksheet('Register')
+  sheet.mergeCells('A1:D1')
+  sheet.getCell('A1').value = 'Force register'
+  sheet.getCell('A3').value = { richText: [{ text: 'Rec ', font: { bold: true } }, { text: 'No.' }] }
+  sheet.getCell('B3').value = { text: 'Link', hyperlink: 'https://example.test/a' }
+  sheet.getCell('C3').value = 'Plain'
+  sheet.getCell('D3').value = { text: { richText: [{ text: 'rich ' }, { text: 'link' }] }, hyperlink: 'https://example.test/c' } as unknown as ExcelJS.CellValue
+  // A shared formula: exceljs takes the master's share fields, though its types do not list them.
+  sheet.getCell('A4').value = { formula: 'ROW()', result: 4, shareType: 'shared', ref: 'A4:A5' } as ExcelJS.CellFormulaValue
+  sheet.getCell('A5').value = { sharedFormula: 'A4', result: 5 }
+  sheet.getCell('B4').value = { formula: 'TODAY()', result: utcDate('2020-01-02') }
+  sheet.getCell('B4').numFmt = 'dd/mm/yyyy'
+  sheet.getCell('C4').value = { formula: '"a"&"b"', result: 'ab' }
+  sheet.getCell('D4').value = { formula: 'X()' }
+  sheet.getCell('B5').value = 43404
+  sheet.getCell('B5').numFmt = 'd mmmm yyyy'
+  sheet.getCell('C5').value = { error: '#N/A' } as ExcelJS.CellErrorValue
+  sheet.getCell('D5').value = 43404
+  sheet.mergeCells('A7:B8')
+  sheet.getCell('A7').value = 'merged block'
+  const [table] = await readWorkbook(Buffer.from(await workbook.xlsx.writeBuffer()))
+  t.strictSame(table!.rows, [
+    ['Force register'],
+    [],
+    ['Rec No.', 'Link', 'Plain', 'rich link'],
+    [4, utcDate('2020-01-02'), 'ab'],
+    [5, utcDate('2018-10-31'), '#N/A', 43404],
+    [],
+    ['merged block']
+  ])
+})
+
+t.test('not an xlsx: a typed error, never a crash', async (t) => {
+  const xlsx = await writeWorkbook([{ name: 'S', columns: [{ header: 'A' }], rows: [['x']] }])
+  const cases: [string, Buffer, RegExp][] = [
+    ['empty', Buffer.alloc(0), /not a zip/],
+    ['text', Buffer.from('Reference,Title\nR1,Something\n'), /not a zip/],
+    ['an old .xls (or an encrypted workbook)', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), /old-format/],
+    ['a zip that is not a workbook', zip([{ name: 'word/document.xml', data: Buffer.from('<w/>') }]), /no workbook part/],
+    ['a workbook cut short', xlsx.subarray(0, Math.floor(xlsx.length / 2)), /not a zip/],
+    ['a damaged part', zip([{ name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(10), compressed: Buffer.alloc(10, 0xff) }]), /sheet1.xml is damaged/],
+    ['a damaged directory', zip([{ name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') }]).fill(0, 0, 4), /zip entries are damaged/],
+    ['an unknown compression', zip([{ name: 'xl/workbook.xml', data: Buffer.from('<workbook/>'), method: 14 }]), /compression/],
+    ['broken XML', zip([{ name: '[Content_Types].xml', data: Buffer.from('<Types') }, { name: 'xl/workbook.xml', data: Buffer.from('<workbook><sheets><sheet name="x" ') }]), /could not be read: it may be damaged/]
+  ]
+  for (const [label, data, message] of cases) {
+    const error = await readWorkbook(data).then(
+      () => null,
+      (e: unknown) => e
+    )
+    t.type(error, WorkbookReadError, label)
+    t.type(error, SheetFileError, label)
+    t.match((error as Error | null)?.message, message, label)
+  }
+})
+
+t.test('the row cap counts the rows in the file before reading it', async (t) => {
+  const rows: Cell[][] = Array.from({ length: 9 }, (_, i) => [`R${i}`])
+  const data = await writeWorkbook([{ name: 'S', columns: [{ header: 'Reference' }], rows }])
+  t.equal((await readWorkbook(data, { maxRows: 10 }))[0]!.rows.length, 10, 'the header and nine rows: at the cap')
+  await t.rejects(readWorkbook(data, { maxRows: 9 }), { name: 'SheetLimitError', limit: 'maxRows', max: 9 })
+})
+
+t.test('the default row cap is 200,000', async (t) => {
+  const rows = Array.from({ length: 200_001 }, () => '<row r="1"/>').join('')
+  const data = zip([
+    { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
+    { name: 'xl/worksheets/sheet1.xml', data: Buffer.from(`<worksheet><sheetData>${rows}</sheetData></worksheet>`) }
+  ])
+  await t.rejects(readWorkbook(data), { name: 'SheetLimitError', limit: 'maxRows', max: 200_000 })
+})
+
+t.test('the column cap', async (t) => {
+  const row: Cell[] = Array.from({ length: 11 }, (_, i) => `c${i}`)
+  const data = await writeWorkbook([{ name: 'Wide', columns: [{ header: 'A' }], rows: [row] }])
+  t.equal((await readWorkbook(data, { maxColumns: 11 }))[0]!.rows[1]!.length, 11)
+  const error = await readWorkbook(data, { maxColumns: 10 }).catch((e: unknown) => e)
+  t.type(error, SheetLimitError)
+  t.match(error, { limit: 'maxColumns', max: 10, message: /Sheet "Wide" has a value in K2/ })
+})
+
+t.test('the size cap: on what a workbook expands to, even when the zip lies about it', async (t) => {
+  const big = await writeWorkbook([{ name: 'S', columns: [{ header: 'Text' }], rows: Array.from({ length: 200 }, (_, i) => [`${i} ${'x'.repeat(10_000)}`]) }])
+  t.ok(big.length < 100_000, 'it compresses well')
+  await t.rejects(readWorkbook(big, { maxUncompressedBytes: 1_000_000 }), { name: 'SheetLimitError', limit: 'maxUncompressedBytes' })
+  t.equal((await readWorkbook(big, { maxUncompressedBytes: 5_000_000 }))[0]!.rows.length, 201)
+
+  const bomb = zip([
+    { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
+    { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(50_000_000, 0x20), declaredSize: 100 }
+  ])
+  t.ok(bomb.length < 100_000, 'fifty megabytes in a small file, declared as 100 bytes')
+  const error = await readWorkbook(bomb, { maxUncompressedBytes: 10_000_000 }).catch((e: unknown) => e)
+  t.type(error, SheetLimitError)
+  t.match(error, { limit: 'maxUncompressedBytes', max: 10_000_000, message: /more than 10 MB/ })
+})
