@@ -8,7 +8,8 @@ import pino from 'pino'
 import { ConfigError, loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/connect.ts'
 import { SYSTEM_ACTOR } from '../src/domain/audit/audit.repository.ts'
-import { applyDocument, checkDocument } from '../src/domain/exchange/register-document.ts'
+import { applyDocument } from '../src/domain/exchange/apply-document.ts'
+import { checkDocument } from '../src/domain/exchange/register-document.ts'
 import { prepareDatabase } from '../src/prepare.ts'
 
 const file = process.argv[2] ?? new URL('../examples/cleveland-register.json', import.meta.url).pathname

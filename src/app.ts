@@ -15,6 +15,8 @@ import closureRequests from './routes/v1/closure-requests/index.ts'
 import crosswalk from './routes/v1/crosswalk/index.ts'
 import events from './routes/v1/events/index.ts'
 import webhooks from './routes/v1/webhooks/index.ts'
+import exportsRoutes from './routes/v1/exports/index.ts'
+import importsRoutes from './routes/v1/imports/index.ts'
 import findings from './routes/v1/findings/index.ts'
 import frameworks from './routes/v1/frameworks/index.ts'
 import governanceGroups from './routes/v1/governance-groups/index.ts'
@@ -70,6 +72,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(crosswalk, { prefix: '/v1/crosswalk' })
   await app.register(events, { prefix: '/v1/events' })
   await app.register(webhooks, { prefix: '/v1/webhooks' })
+  await app.register(exportsRoutes, { prefix: '/v1/exports' })
+  await app.register(importsRoutes, { prefix: '/v1/imports' })
   await app.register(gradings, { prefix: '/v1/gradings' })
   await app.register(practiceExamples, { prefix: '/v1/practice-examples' })
   await app.register(practiceAreas, { prefix: '/v1/practice-areas' })

@@ -131,7 +131,8 @@ export interface CrosswalkUnmatchedTable {
   reason: string
 }
 
-type Stamp = ColumnType<Date, never, Date>
+// Set by the database on insert, unless an import carries the original time.
+type Stamp = ColumnType<Date, Date | undefined, Date>
 
 export interface GovernanceGroupsTable {
   id: Generated<string>

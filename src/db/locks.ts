@@ -4,7 +4,9 @@ import type { Executor } from './database.ts'
 /** Advisory lock keys: one per start-up task that several instances might run at the same moment. */
 export const LOCKS = {
   referenceData: 734_001,
-  firstAdminKey: 734_002
+  firstAdminKey: 734_002,
+  /** With the force's hash as the second key: one import per register at a time. */
+  registerImport: 734_003
 } as const
 
 /** Holds the lock until the surrounding transaction ends. */

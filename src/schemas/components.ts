@@ -1,3 +1,5 @@
+import { ImportProblemSchema, ImportResultSchema } from '../domain/exchange/exchange.schemas.ts'
+import { RegisterDocument } from '../domain/exchange/register-document.ts'
 import { CreatedWebhookSchema, DeliverySchema, WebhookSchema } from '../domain/webhooks/webhooks.schemas.ts'
 import { EventSchema } from '../domain/events/events.schemas.ts'
 import type { TSchema } from 'typebox'
@@ -49,5 +51,8 @@ export const componentSchemas: TSchema[] = [
   EventSchema,
   WebhookSchema,
   CreatedWebhookSchema,
-  DeliverySchema
+  DeliverySchema,
+  RegisterDocument,
+  ImportProblemSchema,
+  ImportResultSchema
 ]

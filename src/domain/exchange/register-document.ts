@@ -1,30 +1,64 @@
-import { type Static, Type } from 'typebox'
+import { type Static, type TSchema, Type } from 'typebox'
 import { Value } from 'typebox/value'
-import type { Db } from '../../db/database.ts'
-import { bumped } from '../../db/versioned.ts'
-import { type Actor, recordAudit } from '../audit/audit.repository.ts'
-import * as findingsRepo from '../findings/findings.repository.ts'
-import { resolveDeadline } from '../findings/deadlines.ts'
-import { toAction, toFinding } from '../findings/findings.service.ts'
 import { FINDING_KINDS, FINDING_STATUSES, PORTAL_STATUSES } from '../findings/findings.schemas.ts'
-import { CATEGORIES, INSPECTION_KINDS } from '../inspections/inspections.schemas.ts'
-import * as forces from '../forces/forces.repository.ts'
+import { CATEGORIES, INSPECTION_KINDS, MilestoneSchema } from '../inspections/inspections.schemas.ts'
+import { EvidenceSchema, REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
 
+export const DOCUMENT_FORMAT = 'peel-register.register/v1'
+
+const strict = <T extends Record<string, TSchema>>(properties: T, description?: string) =>
+  Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) })
 const nullableText = Type.Union([Type.String({ minLength: 1 }), Type.Null()])
-const date = Type.Union([Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), Type.Null()])
+const date = Type.Union([Type.String({ format: 'date' }), Type.Null()])
+const id = Type.String({ format: 'uuid', description: 'Kept across exports and imports, so importing the same record twice changes nothing.' })
+const timestamp = Type.String({ format: 'date-time' })
+
+const OngoingActionEntry = strict({
+  id,
+  description: Type.String({ minLength: 1, maxLength: 5000 }),
+  anticipatedImpact: Type.Optional(nullableText),
+  expectedCompletion: Type.Optional(date),
+  status: Type.Enum(['ongoing', 'not_started', 'completed']),
+  dates: Type.Optional(
+    Type.Array(strict({ expectedCompletion: date, reason: nullableText, changedAt: timestamp }), {
+      description: 'Every expected completion date the action has had, oldest first, with the reason it moved.'
+    })
+  )
+})
+
+const UpdateEntry = strict({
+  id,
+  createdAt: timestamp,
+  position: Type.String({ minLength: 1, maxLength: 20_000 }),
+  activities: Type.String({ minLength: 1, maxLength: 20_000 }),
+  impact: Type.Optional(nullableText),
+  evidence: Type.Optional(Type.Array(EvidenceSchema, { maxItems: 100 })),
+  ongoingActions: Type.Optional(Type.Array(OngoingActionEntry, { maxItems: 100 }))
+})
+
+const ReviewEntry = strict({
+  id,
+  createdAt: timestamp,
+  outcome: Type.Enum(REVIEW_OUTCOMES),
+  rationale: Type.String({ minLength: 1, maxLength: 20_000 }),
+  governanceGroup: Type.Optional(nullableText)
+})
 
 /**
- * A whole register as one JSON document: the shape the example register ships in. Inspections,
- * groups and findings refer to each other by their keys, names and references, never by ids, so
- * a document moves between deployments.
+ * A whole register as one JSON document: the example register ships in it, exports produce it and
+ * imports read it (spreadsheets are turned into it first). Records refer to each other by
+ * inspection key, group name and finding reference, never by database id, so a document moves
+ * between deployments; updates, ongoing actions and reviews keep their ids, which makes an
+ * import of the same document a second time change nothing.
  */
 export const RegisterDocument = Type.Object({
-  format: Type.Literal('peel-register.register/v1'),
+  format: Type.Literal(DOCUMENT_FORMAT),
   force: Type.String({ pattern: '^[a-z]+(-[a-z]+)*$' }),
+  exportedAt: Type.Optional(timestamp),
   source: Type.Optional(Type.String()),
   notes: Type.Optional(Type.Array(Type.String())),
   governanceGroups: Type.Array(
-    Type.Object({
+    strict({
       key: Type.Optional(Type.String()),
       name: Type.String({ minLength: 1, maxLength: 200 }),
       chair: Type.Optional(nullableText),
@@ -32,30 +66,31 @@ export const RegisterDocument = Type.Object({
     })
   ),
   inspections: Type.Array(
-    Type.Object({
-      key: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' }),
+    strict({
+      key: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 }),
       title: Type.String({ minLength: 1 }),
       label: Type.Optional(nullableText),
       kind: Type.Enum(INSPECTION_KINDS),
       category: Type.Enum(CATEGORIES),
       scope: Type.Enum(['force', 'national']),
-      year: Type.Union([Type.Integer(), Type.Null()]),
+      year: Type.Union([Type.Integer({ minimum: 1990, maximum: 2100 }), Type.Null()]),
       startedOn: Type.Optional(date),
       endedOn: Type.Optional(date),
       publishedOn: Type.Optional(date),
-      framework: Type.Optional(Type.Union([Type.String(), Type.Null()]))
+      framework: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      milestones: Type.Optional(Type.Array(MilestoneSchema, { maxItems: 50 }))
     })
   ),
   findings: Type.Array(
-    Type.Object({
+    strict({
       reference: Type.String({ minLength: 1, maxLength: 60 }),
       kind: Type.Enum(FINDING_KINDS),
       parent: Type.Optional(nullableText),
       inspection: Type.Optional(nullableText),
       scope: Type.Enum(['force', 'national']),
-      title: Type.String({ minLength: 1 }),
-      text: Type.String({ minLength: 1 }),
-      questions: Type.Optional(Type.Array(Type.Object({ framework: Type.String(), ref: Type.String() }))),
+      title: Type.String({ minLength: 1, maxLength: 500 }),
+      text: Type.String({ minLength: 1, maxLength: 20_000 }),
+      questions: Type.Optional(Type.Array(strict({ framework: Type.String(), ref: Type.String() }))),
       deadlineText: Type.Optional(nullableText),
       dueDate: Type.Optional(date),
       forceLead: Type.Optional(nullableText),
@@ -66,215 +101,94 @@ export const RegisterDocument = Type.Object({
       portalStatus: Type.Enum(PORTAL_STATUSES),
       portalNote: Type.Optional(nullableText),
       supersededBy: Type.Optional(nullableText),
-      actions: Type.Optional(Type.Array(Type.Object({ text: Type.String({ minLength: 1 }), status: Type.Optional(Type.Enum(['open', 'done'])) })))
+      actions: Type.Optional(Type.Array(strict({ text: Type.String({ minLength: 1 }), status: Type.Optional(Type.Enum(['open', 'done'])) }))),
+      updates: Type.Optional(Type.Array(UpdateEntry, { description: 'Progress updates, oldest first.' })),
+      reviews: Type.Optional(Type.Array(ReviewEntry, { description: 'Board reviews, oldest first.' }))
     })
   )
+}, {
+  $id: 'RegisterDocument',
+  additionalProperties: false,
+  description: 'A whole register: its governance groups, inspections and findings with their actions, progress updates (with ongoing actions) and reviews. What an export gives and an import takes.'
 })
 export type RegisterDocument = Static<typeof RegisterDocument>
+export type DocumentFinding = RegisterDocument['findings'][number]
+
+/** One thing wrong with a document: where (a JSON pointer into it) and what. */
+export interface DocumentProblem {
+  path: string
+  message: string
+}
 
 export class RegisterDocumentError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The register document has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  constructor(readonly problems: DocumentProblem[]) {
+    super(`The register document has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p.path || '(document)'} ${p.message}`).join('\n')}`)
     this.name = 'RegisterDocumentError'
   }
 }
 
+/** Up to this many problems are listed; past it the author has a systematic mistake to fix first. */
+export const MAX_PROBLEMS = 500
+
+/** What is wrong with the document's shape: types, formats, required and unknown fields. */
+export function shapeProblems(data: unknown): DocumentProblem[] {
+  if (Value.Check(RegisterDocument, data)) return []
+  return [...Value.Errors(RegisterDocument, data)].slice(0, MAX_PROBLEMS).map((e) => ({ path: e.instancePath, message: e.message }))
+}
+
 /** Shape first, then every cross-reference inside the document, all problems at once. */
 export function checkDocument(data: unknown): RegisterDocument {
-  if (!Value.Check(RegisterDocument, data)) {
-    throw new RegisterDocumentError(Value.Errors(RegisterDocument, data).slice(0, 50).map((e) => `${e.instancePath || '(document)'} ${e.message}`))
-  }
-  const doc = data as RegisterDocument
-  const problems: string[] = []
-  const inspections = new Set(doc.inspections.map((i) => i.key))
-  const groups = new Set(doc.governanceGroups.flatMap((g) => [g.name, ...(g.key ? [g.key] : [])]))
-  const references = new Map<string, RegisterDocument['findings'][number]>()
+  const shape = shapeProblems(data)
+  if (shape.length > 0) throw new RegisterDocumentError(shape)
+  const references = referenceProblems(data as RegisterDocument)
+  if (references.length > 0) throw new RegisterDocumentError(references)
+  return data as RegisterDocument
+}
+
+/** Within a well-shaped document: duplicates, and links to records the document does not hold. */
+export function referenceProblems(doc: RegisterDocument): DocumentProblem[] {
+  const problems: DocumentProblem[] = []
+  const problem = (path: string, message: string) => problems.push({ path, message })
+  const inspections = new Set<string>()
+  doc.inspections.forEach((i, n) => {
+    if (inspections.has(i.key)) problem(`/inspections/${n}/key`, `${i.key} appears twice`)
+    inspections.add(i.key)
+  })
+  const groups = new Set<string>()
+  doc.governanceGroups.forEach((g, n) => {
+    if (groups.has(g.name)) problem(`/governanceGroups/${n}/name`, `${g.name} appears twice`)
+    for (const name of [g.name, ...(g.key ? [g.key] : [])]) groups.add(name)
+  })
+  const references = new Map<string, DocumentFinding>()
   doc.findings.forEach((f, i) => {
-    if (references.has(f.reference)) problems.push(`/findings/${i}/reference ${f.reference} appears twice`)
+    if (references.has(f.reference)) problem(`/findings/${i}/reference`, `${f.reference} appears twice`)
     references.set(f.reference, f)
   })
+  const ids = new Set<string>()
+  const once = (path: string, value: string) => {
+    if (ids.has(value)) problem(path, `${value} appears twice`)
+    ids.add(value)
+  }
   doc.findings.forEach((f, i) => {
     const at = `/findings/${i}`
-    if (f.inspection && !inspections.has(f.inspection)) problems.push(`${at}/inspection ${f.inspection} is not an inspection of the document`)
-    if (f.governanceGroup && !groups.has(f.governanceGroup)) problems.push(`${at}/governanceGroup ${f.governanceGroup} is not a group of the document`)
+    if (f.inspection && !inspections.has(f.inspection)) problem(`${at}/inspection`, `${f.inspection} is not an inspection of the document`)
+    if (f.governanceGroup && !groups.has(f.governanceGroup)) problem(`${at}/governanceGroup`, `${f.governanceGroup} is not a group of the document`)
     if (f.parent) {
       const parent = references.get(f.parent)
-      if (!parent) problems.push(`${at}/parent ${f.parent} is not a finding of the document`)
-      else if (parent.kind !== 'cause_of_concern') problems.push(`${at}/parent ${f.parent} is not a cause of concern`)
-      if (f.kind !== 'recommendation') problems.push(`${at}/parent only a recommendation has a parent`)
+      if (!parent) problem(`${at}/parent`, `${f.parent} is not a finding of the document`)
+      else if (parent.kind !== 'cause_of_concern') problem(`${at}/parent`, `${f.parent} is not a cause of concern`)
+      if (f.kind !== 'recommendation') problem(`${at}/parent`, 'only a recommendation has a parent')
     }
-    if (f.supersededBy && !references.has(f.supersededBy)) problems.push(`${at}/supersededBy ${f.supersededBy} is not a finding of the document`)
-    if ((f.status === 'superseded') !== Boolean(f.supersededBy)) problems.push(`${at}/status superseded goes with supersededBy, and only with it`)
+    if (f.supersededBy && !references.has(f.supersededBy)) problem(`${at}/supersededBy`, `${f.supersededBy} is not a finding of the document`)
+    if ((f.status === 'superseded') !== Boolean(f.supersededBy)) problem(`${at}/status`, 'superseded goes with supersededBy, and only with it')
+    f.updates?.forEach((u, j) => {
+      once(`${at}/updates/${j}/id`, u.id)
+      u.ongoingActions?.forEach((a, k) => once(`${at}/updates/${j}/ongoingActions/${k}/id`, a.id))
+    })
+    f.reviews?.forEach((r, j) => {
+      once(`${at}/reviews/${j}/id`, r.id)
+      if (r.governanceGroup && !groups.has(r.governanceGroup)) problem(`${at}/reviews/${j}/governanceGroup`, `${r.governanceGroup} is not a group of the document`)
+    })
   })
-  if (problems.length > 0) throw new RegisterDocumentError(problems)
-  return doc
-}
-
-export interface ApplyReport {
-  inspections: { created: number; updated: number; unchanged: number }
-  governanceGroups: { created: number; updated: number; unchanged: number }
-  findings: { created: number; updated: number; unchanged: number }
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
-
-/**
- * Brings a force's register in line with a document, in one transaction: what is missing is
- * created, what differs is updated, what already matches is left alone, so applying the same
- * document twice changes nothing the second time. Every change goes through the audit log.
- */
-export async function applyDocument(db: Db, actor: Actor, doc: RegisterDocument): Promise<ApplyReport> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await forces.exists(trx, doc.force))) throw new RegisterDocumentError([`/force ${doc.force} is not a known force code`])
-    const unknown = await findingsRepo.unknownQuestions(trx, doc.findings.flatMap((f) => f.questions ?? []))
-    if (unknown.length > 0) {
-      throw new RegisterDocumentError(unknown.map((q) => `questions: ${q.framework} ${q.ref} is not a framework question`))
-    }
-    const report: ApplyReport = {
-      inspections: { created: 0, updated: 0, unchanged: 0 },
-      governanceGroups: { created: 0, updated: 0, unchanged: 0 },
-      findings: { created: 0, updated: 0, unchanged: 0 }
-    }
-    const force = doc.force
-    const audit = (entityType: string, entityId: string, action: string, before: unknown, after: unknown, rootId?: string) =>
-      recordAudit(trx, actor, { entityType, entityId, rootId, action, force, before: before ?? undefined, after: after ?? undefined })
-
-    const groupIds = new Map<string, string>()
-    for (const g of doc.governanceGroups) {
-      const values = { name: g.name, chair: g.chair ?? null, meeting_frequency: g.meetingFrequency ?? null }
-      const existing = await trx.selectFrom('governance_groups').selectAll().where('force_code', '=', force).where('name', '=', g.name).executeTakeFirst()
-      let id: string
-      if (!existing) {
-        const row = await trx.insertInto('governance_groups').values({ force_code: force, ...values }).returningAll().executeTakeFirstOrThrow()
-        id = row.id
-        report.governanceGroups.created++
-        await audit('governance_group', id, 'import', null, values)
-      } else if (existing.chair !== values.chair || existing.meeting_frequency !== values.meeting_frequency) {
-        id = existing.id
-        await trx.updateTable('governance_groups').set(bumped(values)).where('id', '=', id).execute()
-        report.governanceGroups.updated++
-        await audit('governance_group', id, 'import', existing, values)
-      } else {
-        id = existing.id
-        report.governanceGroups.unchanged++
-      }
-      groupIds.set(g.name, id)
-      if (g.key) groupIds.set(g.key, id)
-    }
-
-    const inspectionIds = new Map<string, { id: string; publishedOn: string | null }>()
-    for (const i of doc.inspections) {
-      const values = {
-        title: i.title,
-        label: i.label ?? null,
-        kind: i.kind,
-        category: i.category,
-        scope: i.scope,
-        year: i.year,
-        started_on: i.startedOn ?? null,
-        ended_on: i.endedOn ?? null,
-        published_on: i.publishedOn ?? null,
-        framework_key: i.framework ?? null
-      }
-      const existing = await trx.selectFrom('inspections').selectAll().where('force_code', '=', force).where('key', '=', i.key).executeTakeFirst()
-      let id: string
-      if (!existing) {
-        const row = await trx
-          .insertInto('inspections')
-          .values({ force_code: force, key: i.key, ...values, milestones: '[]' })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        id = row.id
-        report.inspections.created++
-        await audit('inspection', id, 'import', null, { key: i.key, ...values })
-      } else {
-        id = existing.id
-        const current = Object.fromEntries(Object.keys(values).map((k) => [k, existing[k as keyof typeof existing]]))
-        if (!same(current, values)) {
-          await trx.updateTable('inspections').set(bumped(values)).where('id', '=', id).execute()
-          report.inspections.updated++
-          await audit('inspection', id, 'import', current, values)
-        } else report.inspections.unchanged++
-      }
-      inspectionIds.set(i.key, { id, publishedOn: values.published_on })
-    }
-
-    // Two passes: every finding exists before any links to another.
-    const findingIds = new Map<string, string>()
-    const existingRows = new Map<string, findingsRepo.FindingRow>()
-    for (const f of doc.findings) {
-      const existing = await findingsRepo.findByReference(trx, force, f.reference)
-      if (existing) {
-        findingIds.set(f.reference, existing.id)
-        existingRows.set(f.reference, existing)
-      }
-    }
-    for (const f of doc.findings) {
-      if (findingIds.has(f.reference)) continue
-      const id = await findingsRepo.insert(trx, force, {
-        reference: f.reference,
-        kind: f.kind,
-        title: f.title,
-        text: f.text,
-        scope: f.scope,
-        status: 'open',
-        portal_status: f.portalStatus
-      })
-      findingIds.set(f.reference, id)
-    }
-
-    for (const f of doc.findings) {
-      const id = findingIds.get(f.reference)!
-      const inspection = f.inspection ? inspectionIds.get(f.inspection)! : null
-      const resolved = f.dueDate ? null : resolveDeadline(f.deadlineText, inspection?.publishedOn)
-      const values = {
-        kind: f.kind,
-        title: f.title,
-        text: f.text,
-        scope: f.scope,
-        inspection_id: inspection?.id ?? null,
-        parent_id: f.parent ? findingIds.get(f.parent)! : null,
-        deadline_text: f.deadlineText ?? null,
-        due_date: f.dueDate ?? resolved,
-        due_date_resolved: !f.dueDate && resolved !== null,
-        force_lead: f.forceLead ?? null,
-        delivery_lead: f.deliveryLead ?? null,
-        governance_group_id: f.governanceGroup ? groupIds.get(f.governanceGroup)! : null,
-        status: f.status,
-        status_note: f.statusNote ?? null,
-        portal_status: f.portalStatus,
-        portal_note: f.portalNote ?? null,
-        superseded_by_id: f.supersededBy ? findingIds.get(f.supersededBy)! : null
-      }
-      const questions = [...new Map((f.questions ?? []).map((q) => [`${q.framework} ${q.ref}`, q])).values()].sort((a, b) =>
-        a.framework === b.framework ? (a.ref < b.ref ? -1 : 1) : a.framework < b.framework ? -1 : 1
-      )
-      const actions = (f.actions ?? []).map((a) => ({ text: a.text, status: a.status ?? 'open' }))
-
-      const before = existingRows.get(f.reference)
-      const currentActions = before ? (await findingsRepo.actionsOf(trx, id)).map((a) => ({ text: a.text, status: a.status })) : []
-      const current = before && Object.fromEntries(Object.keys(values).map((k) => [k, before[k as keyof typeof before]]))
-      const beforeQuestions = before ? [...before.questions].sort((a, b) => (`${a.framework} ${a.ref}` < `${b.framework} ${b.ref}` ? -1 : 1)) : []
-      if (before && same(current, values) && same(beforeQuestions, questions) && same(currentActions, actions)) {
-        report.findings.unchanged++
-        continue
-      }
-      await trx
-        .updateTable('findings')
-        .set((eb) => ({ ...values, ...(before ? { version: eb('version', '+', 1) } : {}), updated_at: new Date() }))
-        .where('id', '=', id)
-        .execute()
-      await findingsRepo.replaceQuestions(trx, id, questions)
-      if (!same(currentActions, actions)) {
-        await trx.deleteFrom('finding_actions').where('finding_id', '=', id).execute()
-        await findingsRepo.insertActions(trx, id, actions)
-      }
-      const after = await findingsRepo.findById(trx, id)
-      const view = { ...toFinding(after!), actions: (await findingsRepo.actionsOf(trx, id)).map(toAction) }
-      await audit('finding', id, 'import', before ? toFinding(before) : null, view)
-      if (before) report.findings.updated++
-      else report.findings.created++
-    }
-    return report
-  })
+  return problems.slice(0, MAX_PROBLEMS)
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Evidence, Executor } from '../../db/database.ts'
 import { bumped } from '../../db/versioned.ts'
 
@@ -62,8 +63,10 @@ export async function ongoingActionsOf(db: Executor, filter: { findingId?: strin
     query = query.where('update_id', 'in', filter.updateIds)
   }
   if (filter.actionId !== undefined) query = query.where('id', '=', filter.actionId)
-  return query.orderBy('created_at').orderBy('id').execute()
+  // Actions reported together share the update's time; their first dates were recorded in the order reported.
+  return query.orderBy('created_at').orderBy(reportedOrder).orderBy('id').execute()
 }
+const reportedOrder = sql`(select min(d.id) from ongoing_action_dates d where d.action_id = ongoing_actions.id)`
 export type OngoingActionRow = Awaited<ReturnType<typeof ongoingActionsOf>>[number]
 
 export async function datesOf(db: Executor, actionIds: string[]) {

@@ -2,23 +2,12 @@ import { createHash } from 'node:crypto'
 import type { Db, Executor } from '../../db/database.ts'
 import { unprocessable } from '../../problems.ts'
 import type { Principal } from '../access/roles.ts'
+import { canonical } from './canonical-json.ts'
 
 export interface StoredResponse<T> {
   status: number
   body: T
   replayed: boolean
-}
-
-/** Same JSON, same hash, whatever the key order: clients serialise objects differently. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
 }
 
 /**

@@ -1,0 +1,192 @@
+import type { Db, Executor } from '../../db/database.ts'
+import { isUniqueViolation } from '../../db/errors.ts'
+import { HttpProblem, conflict, notFound } from '../../problems.ts'
+import type { Principal } from '../access/roles.ts'
+import type { Actor } from '../audit/audit.repository.ts'
+import * as forces from '../forces/forces.repository.ts'
+import { toCsv } from '../shared/csv.ts'
+import { forceForRead, forceForWrite } from '../shared/force-scope.ts'
+import { type ApplyReport, applyInTransaction, inTransaction, lockRegister } from './apply-document.ts'
+import { exportDocument } from './export-document.ts'
+import { type DocumentProblem, type RegisterDocument, RegisterDocumentError, referenceProblems, shapeProblems } from './register-document.ts'
+import {
+  FINDINGS_SHEET,
+  REGISTER_SHEETS,
+  type SheetImportProblem,
+  documentRows,
+  locate,
+  sheetCells,
+  sheetsToDocument
+} from './register-sheets.ts'
+import { readCsv } from './sheets/csv.ts'
+import { SheetFileError, SheetLimitError } from './sheets/errors.ts'
+import { type ParsedSheet, type SheetSpec, type Table, matchSheets, parseSheet } from './sheets/layout.ts'
+import { readWorkbook, writeWorkbook } from './sheets/xlsx.ts'
+
+async function knownForce(db: Executor, force: string): Promise<void> {
+  if (!(await forces.exists(db, force))) throw notFound(`No force with code ${force}.`)
+}
+
+/** The force a whole-register read is for: a force key's own; a national key must name one. */
+export async function exportForce(db: Executor, principal: Principal, requested: string | undefined): Promise<string> {
+  const force = forceForWrite(principal, forceForRead(principal, requested), 'query')
+  await knownForce(db, force)
+  return force
+}
+
+export async function exportJson(db: Db, force: string): Promise<RegisterDocument> {
+  return exportDocument(db, force)
+}
+
+export async function exportWorkbook(db: Db, force: string): Promise<Buffer> {
+  const rows = documentRows(await exportDocument(db, force))
+  return writeWorkbook(
+    REGISTER_SHEETS.map((spec) => {
+      const { headers, cells } = sheetCells(spec, rows.get(spec) ?? [], 'xlsx')
+      return { name: spec.name, columns: headers.map((header) => ({ header })), rows: cells }
+    })
+  )
+}
+
+export async function exportCsv(db: Db, force: string, spec: SheetSpec): Promise<string> {
+  const rows = documentRows(await exportDocument(db, force))
+  const { headers, cells } = sheetCells(spec, rows.get(spec) ?? [], 'csv')
+  return toCsv(cells, headers.map((header, i) => ({ header, value: (row: (typeof cells)[number]) => row[i] })))
+}
+
+// ---- import ----
+
+export interface UploadedFile {
+  /** The form field it came in. */
+  field: string
+  filename: string
+  data: Buffer
+}
+
+export type ImportInput = { kind: 'document'; data: unknown } | { kind: 'files'; files: UploadedFile[] }
+
+export interface ImportResult {
+  force: string
+  dryRun: boolean
+  valid: boolean
+  changes: ApplyReport | null
+  problems: SheetImportProblem[]
+  warnings: string[]
+}
+
+const fromDocument = (problems: Array<{ path: string; message: string }>): SheetImportProblem[] =>
+  problems.map((p) => ({ sheet: null, row: null, column: null, field: p.path.split('/').filter(Boolean).at(-1) ?? null, path: p.path, message: p.message }))
+
+const isWorkbook = (file: UploadedFile) => file.data.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
+
+/** A file the import cannot read at all: one message, 400 (or 413 for one too large). */
+function unreadable(error: SheetFileError, file: UploadedFile): HttpProblem {
+  const status = error instanceof SheetLimitError ? 413 : 400
+  return new HttpProblem(status, status === 413 ? 'body-too-large' : 'unreadable-file', status === 413 ? 'File too large' : 'Unreadable file', `${file.filename || file.field}: ${error.message}`)
+}
+
+/** Every uploaded file as tables: a workbook gives its sheets; a CSV file is one sheet named after its field or file. */
+async function tablesOf(files: UploadedFile[]): Promise<Table[]> {
+  const tables: Table[] = []
+  for (const file of files) {
+    try {
+      if (isWorkbook(file)) tables.push(...(await readWorkbook(file.data)))
+      else {
+        const named = file.field !== 'file' && file.field !== 'files' ? file.field : file.filename.replace(/\.[^.]*$/, '')
+        tables.push({ name: named, rows: readCsv(file.data) })
+      }
+    } catch (error) {
+      if (error instanceof SheetFileError) throw unreadable(error, file)
+      throw error
+    }
+  }
+  return tables
+}
+
+/**
+ * Imports a whole register, or part of one, all or nothing. A JSON document is the register as
+ * `GET /v1/exports/register` gives it; spreadsheets are read forgivingly (see register-sheets.ts)
+ * and laid over the register as it stands. Every problem is reported at once, by sheet, row and
+ * column (or by JSON pointer); a dry run reports them, and what would change, without writing.
+ */
+export async function importRegister(db: Db, principal: Principal, actor: Actor, query: { force?: string; dryRun?: boolean }, input: ImportInput): Promise<ImportResult> {
+  const dryRun = query.dryRun ?? false
+  const documentForce = input.kind === 'document' ? (input.data as { force?: unknown } | null)?.force : undefined
+  const force = forceForWrite(principal, query.force ?? (typeof documentForce === 'string' ? documentForce : undefined), 'query')
+  await knownForce(db, force)
+  const result = (valid: boolean, changes: ApplyReport | null, problems: SheetImportProblem[], warnings: string[]): ImportResult => ({ force, dryRun, valid, changes, problems, warnings })
+
+  const warnings: string[] = []
+  const problems: SheetImportProblem[] = []
+  let sheets: Map<SheetSpec, ParsedSheet> | null = null
+  if (input.kind === 'files') {
+    const tables = await tablesOf(input.files)
+    let { matched, unknown } = matchSheets(REGISTER_SHEETS, tables)
+    // One CSV file whatever its name: the findings, as most registers are a single list.
+    if (matched.size === 0 && tables.length === 1 && input.files.length === 1 && !isWorkbook(input.files[0]!)) {
+      matched = new Map([[FINDINGS_SHEET.name, tables[0]!]])
+      unknown = []
+    }
+    for (const name of unknown) warnings.push(`Sheet "${name}" is not part of a register and was ignored.`)
+    if (matched.size === 0) {
+      const names = REGISTER_SHEETS.map((s) => `"${s.name}"`).join(', ')
+      return result(false, null, [{ sheet: null, row: null, column: null, field: null, path: null, message: `No sheet of a register was found: name the sheets (or CSV files) ${names}.` }], warnings)
+    }
+    sheets = new Map()
+    for (const spec of REGISTER_SHEETS) {
+      const table = matched.get(spec.name)
+      if (!table) continue
+      const parsed = parseSheet(spec, table.rows, table.name)
+      sheets.set(spec, parsed)
+      problems.push(...parsed.problems.map((p) => ({ ...p, path: null })))
+      for (const column of parsed.ignoredColumns) warnings.push(`Sheet "${table.name}": column "${column}" is not part of a register and was ignored.`)
+    }
+  } else if (typeof documentForce === 'string' && documentForce !== force) {
+    return result(false, null, [{ sheet: null, row: null, column: null, field: 'force', path: '/force', message: `the document is the register of ${documentForce}, not ${force}` }], warnings)
+  }
+
+  try {
+    const changes = await inTransaction(db, dryRun, async (trx) => {
+      await lockRegister(trx, force)
+      if (sheets) {
+        // Rows with a bad value still go through, without it, so that every problem is found in one go.
+        const built = sheetsToDocument(await exportDocument(trx, force), sheets)
+        problems.push(...built.problems)
+        const shape = shapeProblems(built.doc)
+        if (shape.length > 0 || problems.length > 0) throw new LocatedProblems([...problems, ...shape.map((p) => locate(p.path, p.message, built.origins))])
+        return apply(trx, actor, built.doc, (p) => locate(p.path, p.message, built.origins))
+      }
+      const data = (input as { data: unknown }).data
+      const shape = shapeProblems(data)
+      if (shape.length > 0) throw new LocatedProblems(fromDocument(shape))
+      return apply(trx, actor, data as RegisterDocument, (p) => fromDocument([p])[0]!)
+    })
+    return result(true, changes, [], warnings)
+  } catch (error) {
+    if (error instanceof LocatedProblems) return result(false, null, sortProblems(error.problems), warnings)
+    if (isUniqueViolation(error, 'findings_reference')) throw conflict('A finding with one of these references was created while the import ran: try again.')
+    throw error
+  }
+}
+
+/** Applies a well-shaped document, its own cross-reference problems reported with the register's. */
+async function apply(trx: Executor, actor: Actor, doc: RegisterDocument, where: (p: DocumentProblem) => SheetImportProblem): Promise<ApplyReport> {
+  try {
+    return await applyInTransaction(trx, actor, doc, referenceProblems(doc))
+  } catch (error) {
+    if (error instanceof RegisterDocumentError) throw new LocatedProblems(error.problems.map(where))
+    throw error
+  }
+}
+
+/** Sheet by sheet (in the order first met), row by row within a sheet; problems without a sheet last. */
+function sortProblems(problems: SheetImportProblem[]): SheetImportProblem[] {
+  const sheets = [...new Set(problems.map((p) => p.sheet))].sort((a, b) => (a === null ? 1 : b === null ? -1 : 0))
+  return sheets.flatMap((sheet) => problems.filter((p) => p.sheet === sheet).sort((a, b) => (a.row ?? 0) - (b.row ?? 0)))
+}
+
+class LocatedProblems extends Error {
+  constructor(readonly problems: SheetImportProblem[]) {
+    super('import problems')
+  }
+}

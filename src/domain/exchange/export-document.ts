@@ -1,0 +1,131 @@
+import type { Executor } from '../../db/database.ts'
+import { selectFindings } from '../findings/findings.repository.ts'
+import { DOCUMENT_FORMAT, type DocumentFinding, type RegisterDocument } from './register-document.ts'
+
+type Update = NonNullable<DocumentFinding['updates']>[number]
+type Review = NonNullable<DocumentFinding['reviews']>[number]
+
+function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const row of rows) {
+    const list = groups.get(key(row))
+    if (list) list.push(row)
+    else groups.set(key(row), [row])
+  }
+  return groups
+}
+
+/**
+ * A force's whole register as a document: everything an import needs to rebuild it elsewhere
+ * (see register-document.ts), every optional field written out, in a stable order, so exporting
+ * twice gives the same document and an export that is imported and exported again comes back
+ * identical. Closure requests and the audit trail stay with the deployment that holds them; the
+ * findings' statuses they produced travel.
+ */
+export async function exportDocument(db: Executor, force: string): Promise<RegisterDocument> {
+  const [groups, inspections, findings] = await Promise.all([
+    db.selectFrom('governance_groups').selectAll().where('force_code', '=', force).orderBy('name').execute(),
+    db.selectFrom('inspections').selectAll().where('force_code', '=', force).orderBy('key').execute(),
+    selectFindings(db).where('findings.force_code', '=', force).orderBy('findings.reference').execute()
+  ])
+  const findingsOfForce = db.selectFrom('findings').select('id').where('force_code', '=', force)
+  const [actions, updates, reviews, ongoing, dates] = await Promise.all([
+    db.selectFrom('finding_actions').selectAll().where('finding_id', 'in', findingsOfForce).orderBy('position').execute(),
+    db.selectFrom('progress_updates').selectAll().where('finding_id', 'in', findingsOfForce).orderBy('created_at').orderBy('id').execute(),
+    db.selectFrom('reviews').selectAll().where('finding_id', 'in', findingsOfForce).orderBy('created_at').orderBy('id').execute(),
+    db.selectFrom('ongoing_actions').selectAll().where('finding_id', 'in', findingsOfForce).orderBy('created_at').orderBy('id').execute(),
+    db
+      .selectFrom('ongoing_action_dates as d')
+      .innerJoin('ongoing_actions as a', 'a.id', 'd.action_id')
+      .innerJoin('findings as f', 'f.id', 'a.finding_id')
+      .select(['d.id', 'd.action_id', 'd.expected_completion', 'd.reason', 'd.changed_at'])
+      .where('f.force_code', '=', force)
+      .orderBy('d.id')
+      .execute()
+  ])
+
+  const groupName = new Map(groups.map((g) => [g.id, g.name]))
+  const inspectionKey = new Map(inspections.map((i) => [i.id, i.key]))
+  const reference = new Map(findings.map((f) => [f.id, f.reference]))
+  const actionsOf = groupBy(actions, (a) => a.finding_id)
+  const updatesOf = groupBy(updates, (u) => u.finding_id)
+  const reviewsOf = groupBy(reviews, (r) => r.finding_id)
+  const datesOf = groupBy(dates, (d) => d.action_id)
+  // Actions reported in one update share its time; their first dates were recorded in the order reported.
+  const reported = (id: string) => Number(datesOf.get(id)?.[0]?.id ?? 0)
+  const ongoingOf = groupBy(
+    [...ongoing].sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || reported(a.id) - reported(b.id)),
+    (a) => a.update_id
+  )
+  const lookup = (map: Map<string, string>, id: string | null) => (id === null ? null : (map.get(id) ?? null))
+
+  return {
+    format: DOCUMENT_FORMAT,
+    force,
+    exportedAt: new Date().toISOString(),
+    governanceGroups: groups.map((g) => ({ name: g.name, chair: g.chair, meetingFrequency: g.meeting_frequency })),
+    inspections: inspections.map((i) => ({
+      key: i.key,
+      title: i.title,
+      label: i.label,
+      kind: i.kind as RegisterDocument['inspections'][number]['kind'],
+      category: i.category as RegisterDocument['inspections'][number]['category'],
+      scope: i.scope as 'force' | 'national',
+      year: i.year,
+      startedOn: i.started_on,
+      endedOn: i.ended_on,
+      publishedOn: i.published_on,
+      framework: i.framework_key,
+      milestones: i.milestones as RegisterDocument['inspections'][number]['milestones']
+    })),
+    findings: findings.map((f) => ({
+      reference: f.reference,
+      kind: f.kind as DocumentFinding['kind'],
+      parent: lookup(reference, f.parent_id),
+      inspection: lookup(inspectionKey, f.inspection_id),
+      scope: f.scope as 'force' | 'national',
+      title: f.title,
+      text: f.text,
+      questions: f.questions,
+      deadlineText: f.deadline_text,
+      // A date worked out from the deadline text is worked out again on import: only a date set by hand travels.
+      dueDate: f.due_date_resolved ? null : f.due_date,
+      forceLead: f.force_lead,
+      deliveryLead: f.delivery_lead,
+      governanceGroup: lookup(groupName, f.governance_group_id),
+      status: f.status as DocumentFinding['status'],
+      statusNote: f.status_note,
+      portalStatus: f.portal_status as DocumentFinding['portalStatus'],
+      portalNote: f.portal_note,
+      supersededBy: lookup(reference, f.superseded_by_id),
+      actions: (actionsOf.get(f.id) ?? []).map((a) => ({ text: a.text, status: a.status as 'open' | 'done' })),
+      updates: (updatesOf.get(f.id) ?? []).map(
+        (u): Update => ({
+          id: u.id,
+          createdAt: u.created_at.toISOString(),
+          position: u.position,
+          activities: u.activities,
+          impact: u.impact,
+          evidence: u.evidence as Update['evidence'],
+          ongoingActions: (ongoingOf.get(u.id) ?? []).map((a) => ({
+            id: a.id,
+            description: a.description,
+            anticipatedImpact: a.anticipated_impact,
+            expectedCompletion: a.expected_completion,
+            status: a.status as 'ongoing' | 'not_started' | 'completed',
+            dates: (datesOf.get(a.id) ?? []).map((d) => ({ expectedCompletion: d.expected_completion, reason: d.reason, changedAt: d.changed_at.toISOString() }))
+          }))
+        })
+      ),
+      reviews: (reviewsOf.get(f.id) ?? []).map(
+        (r): Review => ({
+          id: r.id,
+          createdAt: r.created_at.toISOString(),
+          outcome: r.outcome as Review['outcome'],
+          rationale: r.rationale,
+          governanceGroup: lookup(groupName, r.governance_group_id)
+        })
+      )
+    }))
+  }
+}

@@ -1,0 +1,406 @@
+import { createHash } from 'node:crypto'
+import { FINDING_KINDS } from '../findings/findings.schemas.ts'
+import { CATEGORIES, INSPECTION_KINDS } from '../inspections/inspections.schemas.ts'
+import { REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
+import type { ColumnSpec, ParsedSheet, SheetSpec } from './sheets/layout.ts'
+import { type Cell, formatCell } from './sheets/layout.ts'
+import { DOCUMENT_FORMAT, type DocumentFinding, type RegisterDocument } from './register-document.ts'
+
+/**
+ * The register as spreadsheets: one sheet per kind of record (an XLSX workbook holds them all;
+ * as CSV, one file each). The headers are ours when we export; on import the names people
+ * actually use in their registers are accepted too (the aliases), in any order, below any title
+ * rows. Enum values accept their spoken forms ("AFI", "Area for improvement").
+ */
+
+const words = (value: string) => value.replaceAll('_', ' ')
+const enumOf = (values: readonly string[], spoken: Record<string, string[]> = {}) =>
+  Object.fromEntries(values.map((v) => [v, [words(v), ...(spoken[v] ?? [])]]))
+
+const FINDING_STATUS_VALUES = enumOf(['open', 'closure_requested', 'closed', 'superseded'], { closed: ['closed by HMICFRS', 'closed by the inspectorate'] })
+const PORTAL_VALUES = enumOf(['open', 'closed', 'not_on_portal'], { not_on_portal: ['not on the portal', 'not on HMICFRS portal', 'not on monitoring portal'] })
+const SCOPE_VALUES = enumOf(['force', 'national'], { force: ['local'] })
+
+const col = (key: string, header: string, type: ColumnSpec['type'], extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ key, header, type, ...extra })
+
+export const FINDINGS_SHEET: SheetSpec = {
+  name: 'Findings',
+  aliases: ['Register', 'Force register', 'Recommendations', 'Findings register', 'Recommendations and AFIs'],
+  columns: [
+    col('reference', 'Reference', 'text', { required: true, maxLength: 60, aliases: ['Ref', 'Ref no', 'Rec no', 'Recommendation number', 'Number', 'No', 'ID'] }),
+    // Kind and text are needed for a new finding only (sheetsToDocument checks): a sheet that changes
+    // the leads of existing findings need not repeat them.
+    col('kind', 'Kind', 'enum', {
+      aliases: ['Type', 'Finding type', 'Category of finding'],
+      values: enumOf(FINDING_KINDS, {
+        cause_of_concern: ['causes of concern', 'CoC'],
+        recommendation: ['recommendations', 'rec', 'recs'],
+        area_for_improvement: ['areas for improvement', 'AFI', 'AFIs', 'AfI']
+      })
+    }),
+    col('title', 'Title', 'text', { maxLength: 500, aliases: ['Short title', 'Heading', 'Subject'] }),
+    col('text', 'Text', 'text', { maxLength: 20_000, aliases: ['Recommendation', 'Description', 'Finding', 'Detail', 'Wording', 'Recommendation text', 'Improvement required', 'Area for improvement'] }),
+    col('scope', 'Scope', 'enum', { values: SCOPE_VALUES, aliases: ['Local or national'] }),
+    col('inspection', 'Inspection', 'text', { aliases: ['Inspection key', 'Source inspection', 'Originating inspection'] }),
+    col('parent', 'Parent', 'text', { aliases: ['Parent reference', 'Cause of concern reference'] }),
+    col('questions', 'Questions', 'list', { aliases: ['PEEL questions', 'Framework questions'] }),
+    col('deadlineText', 'Deadline', 'text', { aliases: ['Deadline text', 'Timescale', 'Timescales'] }),
+    col('dueDate', 'Due date', 'date', { aliases: ['Due', 'Target date', 'Completion date', 'Due by'] }),
+    col('forceLead', 'Force lead', 'text', { aliases: ['Chief officer lead', 'Strategic lead', 'Lead'] }),
+    col('deliveryLead', 'Delivery lead', 'text', { aliases: ['Local delivery lead', 'Action owner', 'Owner'] }),
+    col('governanceGroup', 'Governance group', 'text', { aliases: ['Board', 'Group', 'Governance board', 'Monitoring group', 'Governance'] }),
+    col('status', 'Status', 'enum', { values: FINDING_STATUS_VALUES, aliases: ['Register status', 'Force status'] }),
+    col('statusNote', 'Status note', 'text', { aliases: ['Notes', 'Comments', 'Status comment'] }),
+    col('portalStatus', 'Portal status', 'enum', { values: PORTAL_VALUES, aliases: ['HMICFRS portal', 'Monitoring portal status', 'Portal'] }),
+    col('portalNote', 'Portal note', 'text', { aliases: ['Portal comment'] }),
+    col('supersededBy', 'Superseded by', 'text')
+  ]
+}
+
+export const ACTIONS_SHEET: SheetSpec = {
+  name: 'Actions',
+  aliases: ['Sub-actions', 'Finding actions'],
+  columns: [
+    col('finding', 'Finding', 'text', { required: true, aliases: ['Reference', 'Ref', 'Finding reference'] }),
+    col('position', 'Position', 'integer', { aliases: ['Order', 'Number', 'No'] }),
+    col('text', 'Action', 'text', { required: true, aliases: ['Text', 'Sub-action', 'Description'] }),
+    col('status', 'Status', 'enum', { values: enumOf(['open', 'done'], { done: ['complete', 'completed'] }) })
+  ]
+}
+
+export const INSPECTIONS_SHEET: SheetSpec = {
+  name: 'Inspections',
+  aliases: ['Reports', 'Inspection reports'],
+  columns: [
+    col('key', 'Key', 'text', { required: true, maxLength: 100, aliases: ['Inspection key', 'Inspection'] }),
+    col('title', 'Title', 'text', { required: true, aliases: ['Inspection title', 'Report title', 'Name'] }),
+    col('label', 'Label', 'text'),
+    col('kind', 'Kind', 'enum', { required: true, values: enumOf(INSPECTION_KINDS, { peel_thematic: ['PEEL thematic'], ncpi: ['national child protection inspection'], cdi: ['crime data integrity'] }), aliases: ['Type'] }),
+    col('category', 'Category', 'enum', {
+      required: true,
+      values: enumOf(CATEGORIES, {
+        local_peel: ['Local PEEL'],
+        national_peel: ['National PEEL'],
+        national_da_peel_thematic: ['National DA PEEL Thematic', 'National domestic abuse PEEL thematic'],
+        ncpi: ['National Child Protection Inspection', 'National Child Protection Inspection (NCPI)'],
+        cdi: ['Crime Data Integrity', 'Crime Data Integrity (CDI)'],
+        other_national_thematic: ['Other national thematic', 'Other national thematic inspections']
+      }),
+      aliases: ['Reporting category', 'Summary row']
+    }),
+    col('scope', 'Scope', 'enum', { required: true, values: SCOPE_VALUES }),
+    col('year', 'Year', 'integer'),
+    col('startedOn', 'Started on', 'date', { aliases: ['Start date', 'Started'] }),
+    col('endedOn', 'Ended on', 'date', { aliases: ['End date', 'Ended'] }),
+    col('publishedOn', 'Published on', 'date', { aliases: ['Published', 'Publication date', 'Date published'] }),
+    col('framework', 'Framework', 'text', { aliases: ['PEEL framework', 'Framework version'] }),
+    col('milestones', 'Milestones', 'json')
+  ]
+}
+
+export const GROUPS_SHEET: SheetSpec = {
+  name: 'Governance groups',
+  aliases: ['Groups', 'Boards', 'Governance'],
+  columns: [
+    col('name', 'Name', 'text', { required: true, maxLength: 200, aliases: ['Group', 'Board', 'Governance group'] }),
+    col('chair', 'Chair', 'text', { aliases: ['Chaired by'] }),
+    col('meetingFrequency', 'Meeting frequency', 'text', { aliases: ['Meets', 'Frequency'] })
+  ]
+}
+
+export const UPDATES_SHEET: SheetSpec = {
+  name: 'Updates',
+  aliases: ['Progress updates', 'Progress'],
+  columns: [
+    col('finding', 'Finding', 'text', { required: true, aliases: ['Reference', 'Ref', 'Finding reference'] }),
+    col('id', 'Id', 'text', { aliases: ['Update id'] }),
+    col('createdAt', 'Created at', 'timestamp', { required: true, aliases: ['Date', 'Update date', 'Updated on'] }),
+    col('position', 'Position', 'text', { required: true, maxLength: 20_000, aliases: ['Current position', 'Where we stand'] }),
+    col('activities', 'Activities', 'text', { required: true, maxLength: 20_000, aliases: ['What has been done', 'Activity'] }),
+    col('impact', 'Impact', 'text', { maxLength: 20_000, aliases: ['What difference it made'] }),
+    col('evidence', 'Evidence', 'json')
+  ]
+}
+
+export const ONGOING_ACTIONS_SHEET: SheetSpec = {
+  name: 'Ongoing actions',
+  aliases: ['Ongoing', 'Actions ongoing'],
+  columns: [
+    col('update', 'Update', 'text', { required: true, aliases: ['Update id'] }),
+    col('id', 'Id', 'text', { aliases: ['Action id'] }),
+    col('description', 'Description', 'text', { required: true, maxLength: 5000, aliases: ['Action'] }),
+    col('anticipatedImpact', 'Anticipated impact', 'text', { maxLength: 5000 }),
+    col('expectedCompletion', 'Expected completion', 'date', { aliases: ['Expected completion date', 'Due'] }),
+    col('status', 'Status', 'enum', { values: enumOf(['ongoing', 'not_started', 'completed'], { completed: ['complete', 'done'] }) }),
+    col('dates', 'Date history', 'json')
+  ]
+}
+
+export const REVIEWS_SHEET: SheetSpec = {
+  name: 'Reviews',
+  aliases: ['Board reviews'],
+  columns: [
+    col('finding', 'Finding', 'text', { required: true, aliases: ['Reference', 'Ref', 'Finding reference'] }),
+    col('id', 'Id', 'text', { aliases: ['Review id'] }),
+    col('createdAt', 'Created at', 'timestamp', { required: true, aliases: ['Date', 'Review date', 'Reviewed on'] }),
+    col('outcome', 'Outcome', 'enum', {
+      required: true,
+      values: enumOf(REVIEW_OUTCOMES, { request_closure: ['closure', 'request closure'], embed_and_sustain: ['embed', 'embed and sustain'], remedial_action: ['remedial'] })
+    }),
+    col('rationale', 'Rationale', 'text', { required: true, maxLength: 20_000, aliases: ['Reason', 'Reasons'] }),
+    col('governanceGroup', 'Governance group', 'text', { aliases: ['Board', 'Group'] })
+  ]
+}
+
+/** Every sheet, in the order a workbook holds them. */
+export const REGISTER_SHEETS = [FINDINGS_SHEET, ACTIONS_SHEET, INSPECTIONS_SHEET, GROUPS_SHEET, UPDATES_SHEET, ONGOING_ACTIONS_SHEET, REVIEWS_SHEET]
+
+export const SHEET_SLUGS: Record<string, SheetSpec> = {
+  findings: FINDINGS_SHEET,
+  actions: ACTIONS_SHEET,
+  inspections: INSPECTIONS_SHEET,
+  'governance-groups': GROUPS_SHEET,
+  updates: UPDATES_SHEET,
+  'ongoing-actions': ONGOING_ACTIONS_SHEET,
+  reviews: REVIEWS_SHEET
+}
+
+type Row = Record<string, unknown>
+
+/** The document as rows of each sheet, keyed by column key. */
+export function documentRows(doc: RegisterDocument): Map<SheetSpec, Row[]> {
+  const findings = doc.findings
+  return new Map<SheetSpec, Row[]>([
+    [FINDINGS_SHEET, findings.map((f) => ({ ...f, questions: (f.questions ?? []).map((q) => `${q.framework}:${q.ref}`) }))],
+    [ACTIONS_SHEET, findings.flatMap((f) => (f.actions ?? []).map((a, i) => ({ finding: f.reference, position: i + 1, text: a.text, status: a.status ?? 'open' })))],
+    [INSPECTIONS_SHEET, doc.inspections],
+    [GROUPS_SHEET, doc.governanceGroups],
+    [UPDATES_SHEET, findings.flatMap((f) => (f.updates ?? []).map((u) => ({ ...u, finding: f.reference })))],
+    [ONGOING_ACTIONS_SHEET, findings.flatMap((f) => (f.updates ?? []).flatMap((u) => (u.ongoingActions ?? []).map((a) => ({ ...a, update: u.id }))))],
+    [REVIEWS_SHEET, findings.flatMap((f) => (f.reviews ?? []).map((r) => ({ ...r, finding: f.reference })))]
+  ])
+}
+
+/** One sheet's rows as cells, ready for a workbook or a CSV file. */
+export function sheetCells(spec: SheetSpec, rows: Row[], target: 'xlsx' | 'csv'): { headers: string[]; cells: Cell[][] } {
+  return {
+    headers: spec.columns.map((c) => c.header),
+    cells: rows.map((row) => spec.columns.map((c) => formatCell(c.type, row[c.key], target)))
+  }
+}
+
+// ---- from sheets to a document ----
+
+/** Where a part of the document came from, so a problem found later names the row and column. */
+export interface Origin {
+  sheet: string
+  row: number
+  /** Column key -> header as written in that sheet. */
+  headers: Record<string, string>
+}
+
+export interface SheetImportProblem {
+  sheet: string | null
+  row: number | null
+  column: string | null
+  field: string | null
+  path: string | null
+  message: string
+}
+
+/** A stable UUID (name-based, version 5) for a record a spreadsheet gives no id: the same row imports as the same record. */
+export function derivedId(...parts: string[]): string {
+  const namespace = Buffer.from('6f1f5d3e4b8a4c1e9a7d2b3c4d5e6f70', 'hex')
+  const hash = createHash('sha1').update(namespace).update(parts.join('\u0000')).digest()
+  hash[6] = (hash[6]! & 0x0f) | 0x50
+  hash[8] = (hash[8]! & 0x3f) | 0x80
+  const hex = hash.subarray(0, 16).toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+/** A title for a finding a spreadsheet gives only the text of: its first sentence, shortened. */
+export function titleFrom(text: string): string {
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(text)?.[1] ?? text
+  return sentence.length <= 120 ? sentence : `${sentence.slice(0, 119).trimEnd()}…`
+}
+
+const has = (values: Row, key: string) => Object.hasOwn(values, key)
+
+/**
+ * Lays parsed sheets over the register as it stands (`base`, an export of it): a row names a
+ * record by its reference, key or name; the columns the sheet has replace the stored values, the
+ * columns it lacks leave them alone; a new record takes the documented defaults (scope force,
+ * status open, portal status open, title from the text). Actions listed for a finding replace
+ * its actions; updates and reviews are added to those on record. Returns the document to apply
+ * and where each of its records came from.
+ */
+export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, ParsedSheet>): { doc: RegisterDocument; origins: Map<string, Origin>; problems: SheetImportProblem[] } {
+  const problems: SheetImportProblem[] = []
+  const origins = new Map<string, Origin>()
+  // A cell whose value was refused already has its problem: no second one for the value missing.
+  const refused = new Set([...sheets.values()].flatMap((parsed) => parsed.problems.map((p) => `${p.sheet}|${p.row}|${p.field}`)))
+  const fail = (origin: Origin, column: string | null, field: string | null, message: string) => {
+    if (!refused.has(`${origin.sheet}|${origin.row}|${field}`)) problems.push({ sheet: origin.sheet, row: origin.row, column, field, path: null, message })
+  }
+  const records = (spec: SheetSpec) => {
+    const parsed = sheets.get(spec)
+    return parsed ? parsed.records.map((r) => ({ values: r.values, origin: { sheet: parsed.sheet, row: r.row, headers: parsed.headers } })) : []
+  }
+  const set = <T extends object>(target: T, values: Row, keys: string[]) => {
+    for (const key of keys) if (has(values, key)) (target as Row)[key] = values[key]
+  }
+
+  const groups = base.governanceGroups.map((g) => ({ ...g }))
+  for (const { values, origin } of records(GROUPS_SHEET)) {
+    let group = groups.find((g) => g.name === values.name)
+    if (!group) groups.push((group = { name: values.name as string, chair: null, meetingFrequency: null }))
+    set(group, values, ['chair', 'meetingFrequency'])
+    origins.set(`/governanceGroups/${groups.indexOf(group)}`, origin)
+  }
+
+  const inspections = base.inspections.map((i) => ({ ...i }))
+  for (const { values, origin } of records(INSPECTIONS_SHEET)) {
+    let inspection = inspections.find((i) => i.key === values.key)
+    if (!inspection) {
+      inspection = { key: values.key as string, title: '', kind: 'other', category: 'other_national_thematic', scope: 'force', year: null }
+      inspections.push(inspection)
+    }
+    set(inspection, values, ['title', 'label', 'kind', 'category', 'scope', 'year', 'startedOn', 'endedOn', 'publishedOn', 'framework', 'milestones'])
+    origins.set(`/inspections/${inspections.indexOf(inspection)}`, origin)
+  }
+
+  const findings: DocumentFinding[] = base.findings.map((f) => ({ ...f, actions: [...(f.actions ?? [])], updates: [...(f.updates ?? [])], reviews: [...(f.reviews ?? [])] }))
+  const byReference = new Map(findings.map((f) => [f.reference, f]))
+  const at = (f: DocumentFinding) => `/findings/${findings.indexOf(f)}`
+  for (const { values, origin } of records(FINDINGS_SHEET)) {
+    const reference = values.reference as string
+    let finding = byReference.get(reference)
+    if (!finding) {
+      const missing = (['kind', 'text'] as const).filter((key) => !values[key])
+      for (const key of missing) {
+        const column = origin.headers[key] ?? FINDINGS_SHEET.columns.find((c) => c.key === key)!.header
+        fail(origin, column, key, `${reference} is a new finding: its ${column} is needed`)
+      }
+      if (missing.length > 0) continue
+      const text = values.text as string
+      finding = { reference, kind: 'recommendation', scope: 'force', title: titleFrom(text), text, status: 'open', portalStatus: 'open', actions: [], updates: [], reviews: [] }
+      findings.push(finding)
+      byReference.set(reference, finding)
+    }
+    set(finding, values, ['kind', 'text', 'inspection', 'parent', 'deadlineText', 'dueDate', 'forceLead', 'deliveryLead', 'governanceGroup', 'statusNote', 'portalNote', 'supersededBy'])
+    // An empty cell where a value has a default takes the default, not null.
+    if (values.title) finding.title = values.title as string
+    if (values.scope) finding.scope = values.scope as DocumentFinding['scope']
+    if (values.status) finding.status = values.status as DocumentFinding['status']
+    if (values.portalStatus) finding.portalStatus = values.portalStatus as DocumentFinding['portalStatus']
+    if (has(values, 'questions')) {
+      finding.questions = []
+      for (const item of (values.questions as string[] | null) ?? []) {
+        const match = /^([a-z0-9-]+)[: ]\s*(\S+)$/.exec(item.trim())
+        if (match) finding.questions.push({ framework: match[1]!, ref: match[2]! })
+        else fail(origin, 'Questions', 'questions', `Questions "${item}" is not framework:ref, e.g. peel-2018:2.1`)
+      }
+    }
+    origins.set(at(finding), origin)
+  }
+
+  const actionRows = records(ACTIONS_SHEET)
+  const listed = new Map<DocumentFinding, Array<{ position: number; text: string; status: 'open' | 'done' }>>()
+  for (const { values, origin } of actionRows) {
+    const finding = byReference.get(values.finding as string)
+    if (!finding) {
+      fail(origin, 'Finding', 'finding', `Finding ${String(values.finding)} is not in the register or the Findings sheet`)
+      continue
+    }
+    const list = listed.get(finding) ?? []
+    list.push({ position: (values.position as number | null) ?? list.length + 1, text: values.text as string, status: (values.status as 'open' | 'done' | null) ?? 'open' })
+    listed.set(finding, list)
+  }
+  for (const [finding, list] of listed) finding.actions = list.sort((a, b) => a.position - b.position).map(({ text, status }) => ({ text, status }))
+
+  const updatesById = new Map<string, NonNullable<DocumentFinding['updates']>[number]>()
+  for (const f of findings) for (const u of f.updates ?? []) updatesById.set(u.id, u)
+  for (const { values, origin } of records(UPDATES_SHEET)) {
+    const finding = byReference.get(values.finding as string)
+    if (!finding) {
+      fail(origin, 'Finding', 'finding', `Finding ${String(values.finding)} is not in the register or the Findings sheet`)
+      continue
+    }
+    const id = (values.id as string | null) ?? derivedId('update', base.force, finding.reference, String(values.createdAt), String(values.position))
+    const update = { id, createdAt: values.createdAt as string, position: values.position as string, activities: values.activities as string, impact: (values.impact as string | null) ?? null, evidence: (values.evidence as never) ?? [], ongoingActions: updatesById.get(id)?.ongoingActions ?? [] }
+    const index = finding.updates!.findIndex((u) => u.id === id)
+    if (index >= 0) finding.updates![index] = update
+    else finding.updates!.push(update)
+    updatesById.set(id, update)
+    origins.set(`${at(finding)}/updates/${finding.updates!.indexOf(update)}`, origin)
+  }
+
+  for (const { values, origin } of records(ONGOING_ACTIONS_SHEET)) {
+    const update = updatesById.get(values.update as string)
+    if (!update) {
+      fail(origin, 'Update', 'update', `Update ${String(values.update)} is not on record or in the Updates sheet`)
+      continue
+    }
+    const id = (values.id as string | null) ?? derivedId('ongoing-action', update.id, String(values.description))
+    const action = {
+      id,
+      description: values.description as string,
+      anticipatedImpact: (values.anticipatedImpact as string | null) ?? null,
+      expectedCompletion: (values.expectedCompletion as string | null) ?? null,
+      status: (values.status as 'ongoing' | 'not_started' | 'completed' | null) ?? 'ongoing',
+      ...(values.dates ? { dates: values.dates as never } : {})
+    }
+    const list = (update.ongoingActions ??= [])
+    const index = list.findIndex((a) => a.id === id)
+    if (index >= 0) list[index] = action
+    else list.push(action)
+    const finding = findings.find((f) => f.updates?.includes(update))!
+    origins.set(`${at(finding)}/updates/${finding.updates!.indexOf(update)}/ongoingActions/${list.indexOf(action)}`, origin)
+  }
+
+  for (const { values, origin } of records(REVIEWS_SHEET)) {
+    const finding = byReference.get(values.finding as string)
+    if (!finding) {
+      fail(origin, 'Finding', 'finding', `Finding ${String(values.finding)} is not in the register or the Findings sheet`)
+      continue
+    }
+    const id = (values.id as string | null) ?? derivedId('review', base.force, finding.reference, String(values.createdAt), String(values.outcome))
+    const review = { id, createdAt: values.createdAt as string, outcome: values.outcome as never, rationale: values.rationale as string, governanceGroup: (values.governanceGroup as string | null) ?? null }
+    const index = finding.reviews!.findIndex((r) => r.id === id)
+    if (index >= 0) finding.reviews![index] = review
+    else finding.reviews!.push(review)
+    origins.set(`${at(finding)}/reviews/${finding.reviews!.indexOf(review)}`, origin)
+  }
+
+  return { doc: { format: DOCUMENT_FORMAT, force: base.force, governanceGroups: groups, inspections, findings }, origins, problems }
+}
+
+const SHEET_OF_PATH: Array<[RegExp, SheetSpec]> = [
+  [/^\/findings\/\d+\/updates\/\d+\/ongoingActions\/\d+/, ONGOING_ACTIONS_SHEET],
+  [/^\/findings\/\d+\/updates\/\d+/, UPDATES_SHEET],
+  [/^\/findings\/\d+\/reviews\/\d+/, REVIEWS_SHEET],
+  [/^\/findings\/\d+\/actions/, ACTIONS_SHEET],
+  [/^\/findings\/\d+/, FINDINGS_SHEET],
+  [/^\/inspections\/\d+/, INSPECTIONS_SHEET],
+  [/^\/governanceGroups\/\d+/, GROUPS_SHEET]
+]
+
+/** A problem found in the document, told in the spreadsheet's terms: sheet, row and column. */
+export function locate(path: string, message: string, origins: Map<string, Origin>): SheetImportProblem {
+  for (const [pattern, spec] of SHEET_OF_PATH) {
+    const match = pattern.exec(path)
+    if (!match) continue
+    const origin = origins.get(match[0].replace(/\/actions$/, ''))
+    const key = path.slice(match[0].length).split('/').filter(Boolean)[0] ?? null
+    const column = key === null ? undefined : (origin?.headers[key] ?? spec.columns.find((c) => c.key === key)?.header)
+    return {
+      sheet: origin?.sheet ?? spec.name,
+      row: origin?.row ?? null,
+      column: column ?? null,
+      field: key,
+      path,
+      message: origin ? message : `${message} (a record already on the register, not in this file)`
+    }
+  }
+  return { sheet: null, row: null, column: null, field: null, path, message }
+}
