@@ -52,7 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(db, { database: options.database })
   await app.register(problemDetails)
   await app.register(auth)
-  await app.register(webhookWorker, { settings: options.webhooks ?? { enabled: false, pollMs: 1000, timeoutMs: 10_000, retrySchedule: [] } })
+  await app.register(webhookWorker, { settings: options.webhooks ?? { enabled: false, pollMs: 1000, timeoutMs: 10_000, retrySchedule: [], allowPrivateNetworks: false } })
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)

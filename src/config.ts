@@ -25,6 +25,8 @@ export interface Config {
   webhookTimeoutMs: number
   /** The wait before each retry of a failed delivery, in ms; a delivery gets one attempt more than this has entries. */
   webhookRetrySchedule: number[]
+  /** Whether webhooks may reach loopback and private addresses (a force's own network). */
+  webhookAllowPrivateNetworks: boolean
 }
 
 export class ConfigError extends Error {
@@ -77,7 +79,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webhooksEnabled: read.boolean('WEBHOOKS_ENABLED', true),
     webhookPollMs: read.integer('WEBHOOK_POLL_MS', 1000, 10, 60_000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
-    webhookRetrySchedule: read.optional('WEBHOOK_RETRY_SCHEDULE', parseSchedule) ?? parseSchedule(DEFAULT_RETRY_SCHEDULE)
+    webhookRetrySchedule: read.optional('WEBHOOK_RETRY_SCHEDULE', parseSchedule) ?? parseSchedule(DEFAULT_RETRY_SCHEDULE),
+    webhookAllowPrivateNetworks: read.boolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false)
   }
 
   if (problems.length > 0) throw new ConfigError(problems)

@@ -40,11 +40,14 @@ export function serverOptions(
 }
 
 /** The webhook delivery worker's settings, from the configuration. */
-export function webhookSettings(config: Pick<Config, 'webhooksEnabled' | 'webhookPollMs' | 'webhookTimeoutMs' | 'webhookRetrySchedule'>): WebhookSettings {
+export function webhookSettings(
+  config: Pick<Config, 'webhooksEnabled' | 'webhookPollMs' | 'webhookTimeoutMs' | 'webhookRetrySchedule' | 'webhookAllowPrivateNetworks'>
+): WebhookSettings {
   return {
     enabled: config.webhooksEnabled,
     pollMs: config.webhookPollMs,
     timeoutMs: config.webhookTimeoutMs,
-    retrySchedule: config.webhookRetrySchedule
+    retrySchedule: config.webhookRetrySchedule,
+    allowPrivateNetworks: config.webhookAllowPrivateNetworks
   }
 }

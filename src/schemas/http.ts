@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { etagOf } from '../domain/shared/concurrency.ts'
 import { problem } from './common.ts'
@@ -51,4 +51,11 @@ export function created<T extends { id: string; version: number }>(
 export function withEtag<T extends { version: number }>(reply: FastifyReply, view: T): T {
   reply.header('etag', etagOf(view.version))
   return view
+}
+
+/** CSV when asked for by ?format=csv or by an Accept header that prefers text/csv to JSON. */
+export function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
+  if (format !== undefined) return format === 'csv'
+  const accept = request.headers.accept ?? ''
+  return /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept)
 }

@@ -74,7 +74,11 @@ t.test('migrations build the schema from an empty database, then have nothing le
     'practice_examples',
     'progress_updates',
     'reference_data',
-    'reviews'
+    'reviews',
+    'webhook_attempts',
+    'webhook_deliveries',
+    'webhook_dispatch',
+    'webhooks'
   ])
   t.same(await migrateToLatest(handle.db), [], 'a second run applies nothing')
 })

@@ -8,7 +8,7 @@ import { startReceiver, until } from './receiver.ts'
 
 // The queue lives in the database: what one instance queued and could not deliver, the next one
 // (here: the service started again on the same database) delivers, without a new event.
-const config = testConfig({ webhooksEnabled: true, webhookPollMs: 20, webhookRetrySchedule: [50, 50, 50, 50, 50], webhookTimeoutMs: 500 })
+const config = testConfig({ webhooksEnabled: true, webhookPollMs: 20, webhookRetrySchedule: [50, 50, 50, 50, 50], webhookTimeoutMs: 500, webhookAllowPrivateNetworks: true })
 const database = await openTestDatabase(t, config)
 await prepareDatabase(database.db, config, pino({ level: 'silent' }))
 const start = () => buildApp({ server: serverOptions(config), database, webhooks: webhookSettings(config) })
@@ -48,7 +48,7 @@ t.test('deliveries queued before a restart are delivered after it', async (t) =>
 t.test('two instances side by side deliver each event once', { skip: backend === 'embedded' && 'the embedded database serves one process' }, async (t) => {
   const receiver = await startReceiver()
   t.teardown(receiver.close)
-  const quiet = testConfig({ webhooksEnabled: false })
+  const quiet = testConfig({ webhooksEnabled: false, webhookAllowPrivateNetworks: true })
   const a = await buildApp({ server: serverOptions(quiet), database, webhooks: webhookSettings(quiet) })
   const b = await buildApp({ server: serverOptions(quiet), database, webhooks: webhookSettings(quiet) })
   t.teardown(async () => {

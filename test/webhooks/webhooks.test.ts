@@ -5,7 +5,7 @@ import { buildTestApp } from '../helper.ts'
 import { startReceiver } from './receiver.ts'
 
 // Retries almost at once, so a test can walk a whole schedule.
-const { request, createKey, app } = await buildTestApp(t, { webhookRetrySchedule: [1, 1], webhookTimeoutMs: 300 })
+const { request, createKey, app } = await buildTestApp(t, { webhookRetrySchedule: [1, 1], webhookTimeoutMs: 300, webhookAllowPrivateNetworks: true })
 const worker = app.webhookWorker
 const keys = {
   registrar: await createKey('registrar', 'cleveland'),

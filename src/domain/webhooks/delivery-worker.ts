@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../../db/database.ts'
 import * as events from '../events/events.repository.ts'
 import { eventTypeOf, matchesTypes, toEvent } from '../events/events.service.ts'
+import { BlockedAddressError, post } from './outbound.ts'
 import { signedHeaders } from './signing.ts'
 
 export interface WebhookSettings {
@@ -11,6 +12,8 @@ export interface WebhookSettings {
   timeoutMs: number
   /** The wait before each retry, in ms. */
   retrySchedule: number[]
+  /** Whether receivers on loopback and private addresses may be reached (see outbound.ts). */
+  allowPrivateNetworks: boolean
 }
 
 /** Events taken from the feed in one fan-out, and deliveries attempted in one round. */
@@ -166,18 +169,16 @@ export class DeliveryWorker {
   private async attempt(delivery: Claimed, body: string): Promise<Outcome> {
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
+    const headers = { 'content-type': 'application/json', 'user-agent': 'peel-register-webhooks/1', ...signedHeaders(delivery.secret, delivery.id, body) }
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'peel-register-webhooks/1', ...signedHeaders(delivery.secret, delivery.id, body) },
-        body,
-        // Following a redirect would send the signed event somewhere the subscriber never named.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.settings.timeoutMs)
+      // Redirects are not followed: that would send the signed event somewhere the subscriber never named.
+      const response = await post(delivery.url, headers, body, {
+        timeoutMs: this.settings.timeoutMs,
+        allowPrivate: this.settings.allowPrivateNetworks,
+        keepChars: KEPT_RESPONSE_CHARS
       })
-      const text = await readSome(response, KEPT_RESPONSE_CHARS)
       const succeeded = response.status >= 200 && response.status < 300
-      return { durationMs: elapsed(), status: response.status, body: text, error: null, succeeded }
+      return { durationMs: elapsed(), status: response.status, body: response.body, error: null, succeeded }
     } catch (error) {
       return { durationMs: elapsed(), status: null, body: null, error: describe(error, this.settings.timeoutMs), succeeded: false }
     }
@@ -216,23 +217,9 @@ export class DeliveryWorker {
   }
 }
 
-/** The start of a response body, without reading a huge one to the end. */
-async function readSome(response: Response, chars: number): Promise<string> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
-  while (text.length < chars) {
-    const { done, value } = await reader.read()
-    if (done) break
-    text += decoder.decode(value, { stream: true })
-  }
-  await reader.cancel().catch(() => undefined)
-  return text.slice(0, chars)
-}
-
 function describe(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } }
-  if (e.name === 'TimeoutError') return `no response within ${timeoutMs} ms`
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? 'request failed'
+  const e = error as { name?: string; code?: string; message?: string; cause?: { name?: string } }
+  if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') return `no response within ${timeoutMs} ms`
+  if (e instanceof BlockedAddressError) return e.message
+  return e.code ?? e.message ?? 'request failed'
 }

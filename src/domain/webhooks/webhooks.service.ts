@@ -10,6 +10,7 @@ import { idempotent } from '../shared/idempotency.ts'
 import { decodeCursor, toPage } from '../shared/pagination.ts'
 import type { CreateWebhookBody, DeliveryListQuery, UpdateWebhookBody, WebhookListQuery } from './webhooks.schemas.ts'
 import * as repo from './webhooks.repository.ts'
+import { addressAllowed, literalAddress } from './outbound.ts'
 import { newSecret } from './signing.ts'
 
 const AUDIT = 'webhook'
@@ -52,11 +53,16 @@ function toDelivery(row: repo.DeliveryRow, attempts: repo.AttemptRow[]) {
   }
 }
 
-/** A URL with a user name or password in it would put a credential in our database and logs. */
+/**
+ * A URL with a user name or password in it would put a credential in our database and logs; one
+ * at an address webhooks never reach (cloud metadata, link-local...) would only ever fail.
+ */
 function checkUrl(url: string | undefined): void {
   if (url === undefined) return
   const parsed = new URL(url)
   if (parsed.username || parsed.password) throw invalidField('body', 'url', 'must not carry a user name or password')
+  const literal = literalAddress(parsed.hostname)
+  if (literal !== null && !addressAllowed(literal, true)) throw invalidField('body', 'url', `points at ${literal}, an address webhooks never reach`)
 }
 
 async function visible(db: Executor, principal: Principal, id: string): Promise<repo.WebhookRow> {

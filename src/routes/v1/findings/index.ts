@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { allow } from '../../../domain/access/roles.ts'
 import {
@@ -18,7 +17,7 @@ import { expectedVersion } from '../../../domain/shared/concurrency.ts'
 import { type CsvColumn, toCsv } from '../../../domain/shared/csv.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, PageQuery, Uuid, problem, ref } from '../../../schemas/common.ts'
-import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, withEtag } from '../../../schemas/http.ts'
+import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, wantsCsv, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid })
 const ActionParams = Type.Object({ id: Uuid, actionId: Uuid })
@@ -49,13 +48,6 @@ const CSV_COLUMNS: CsvColumn<findings.FindingView>[] = [
   { header: 'createdAt', value: (f) => f.createdAt },
   { header: 'updatedAt', value: (f) => f.updatedAt }
 ]
-
-/** CSV when asked for by ?format=csv or by an Accept header that prefers text/csv to JSON. */
-function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
-  if (format !== undefined) return format === 'csv'
-  const accept = request.headers.accept ?? ''
-  return /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept)
-}
 
 const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

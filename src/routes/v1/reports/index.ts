@@ -15,13 +15,7 @@ import {
 } from '../../../domain/reports/reports.schemas.ts'
 import * as reports from '../../../domain/reports/reports.service.ts'
 import { problem } from '../../../schemas/common.ts'
-
-/** CSV when asked for by ?format=csv or by an Accept header that prefers text/csv to JSON (as GET /v1/findings). */
-function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
-  if (format !== undefined) return format === 'csv'
-  const accept = request.headers.accept ?? ''
-  return /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept)
-}
+import { wantsCsv } from '../../../schemas/http.ts'
 
 function answer<T>(request: FastifyRequest, reply: FastifyReply, format: string | undefined, report: T, csv: (report: T) => string, name: string) {
   if (!wantsCsv(request, format)) return reply.type('application/json; charset=utf-8').send(report)
