@@ -4,16 +4,17 @@ import { HttpProblem, conflict, notFound } from '../../problems.ts'
 import type { Principal } from '../access/roles.ts'
 import type { Actor } from '../audit/audit.repository.ts'
 import * as forces from '../forces/forces.repository.ts'
-import { toCsv } from '../shared/csv.ts'
+import { csvLine } from '../shared/csv.ts'
 import { forceForRead, forceForWrite } from '../shared/force-scope.ts'
 import { type ApplyReport, applyInTransaction, inTransaction, lockRegister } from './apply-document.ts'
-import { exportDocument } from './export-document.ts'
+import { exportDocument, streamFindings } from './export-document.ts'
 import { type DocumentProblem, type RegisterDocument, RegisterDocumentError, referenceProblems, shapeProblems } from './register-document.ts'
 import {
   FINDINGS_SHEET,
   REGISTER_SHEETS,
   type SheetImportProblem,
   documentRows,
+  findingSheetRow,
   locate,
   sheetCells,
   sheetsToDocument
@@ -48,10 +49,21 @@ export async function exportWorkbook(db: Db, force: string): Promise<Buffer> {
   )
 }
 
-export async function exportCsv(db: Db, force: string, spec: SheetSpec): Promise<string> {
-  const rows = documentRows(await exportDocument(db, force))
-  const { headers, cells } = sheetCells(spec, rows.get(spec) ?? [], 'csv')
-  return toCsv(cells, headers.map((header, i) => ({ header, value: (row: (typeof cells)[number]) => row[i] })))
+/**
+ * One sheet as CSV, a line at a time. The findings sheet (the register itself) is read from the
+ * database a page at a time, so its memory stays flat however large the register; the other
+ * sheets come from the whole document.
+ */
+export async function* exportCsv(db: Db, force: string, spec: SheetSpec): AsyncGenerator<string> {
+  yield csvLine(spec.columns.map((c) => c.header))
+  if (spec === FINDINGS_SHEET) {
+    for await (const page of streamFindings(db, force)) {
+      yield sheetCells(spec, page.map(findingSheetRow), 'csv').cells.map(csvLine).join('')
+    }
+    return
+  }
+  const rows = documentRows(await exportDocument(db, force)).get(spec) ?? []
+  for (const cells of sheetCells(spec, rows, 'csv').cells) yield csvLine(cells)
 }
 
 // ---- import ----

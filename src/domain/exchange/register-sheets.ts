@@ -167,11 +167,16 @@ export const SHEET_SLUGS: Record<string, SheetSpec> = {
 
 type Row = Record<string, unknown>
 
+/** A finding as a row of the Findings sheet: its questions as framework:ref, one a line. */
+export function findingSheetRow(f: Omit<DocumentFinding, 'actions' | 'updates' | 'reviews'>): Row {
+  return { ...f, questions: (f.questions ?? []).map((q) => `${q.framework}:${q.ref}`) }
+}
+
 /** The document as rows of each sheet, keyed by column key. */
 export function documentRows(doc: RegisterDocument): Map<SheetSpec, Row[]> {
   const findings = doc.findings
   return new Map<SheetSpec, Row[]>([
-    [FINDINGS_SHEET, findings.map((f) => ({ ...f, questions: (f.questions ?? []).map((q) => `${q.framework}:${q.ref}`) }))],
+    [FINDINGS_SHEET, findings.map(findingSheetRow)],
     [ACTIONS_SHEET, findings.flatMap((f) => (f.actions ?? []).map((a, i) => ({ finding: f.reference, position: i + 1, text: a.text, status: a.status ?? 'open' })))],
     [INSPECTIONS_SHEET, doc.inspections],
     [GROUPS_SHEET, doc.governanceGroups],

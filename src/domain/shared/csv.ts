@@ -12,9 +12,14 @@ export interface CsvColumn<T> {
   value: (row: T) => unknown
 }
 
+/** One record, CRLF-terminated: for a CSV written (or streamed) line by line. */
+export function csvLine(values: unknown[]): string {
+  return `${values.map(field).join(',')}\r\n`
+}
+
 /** RFC 4180: CRLF line ends, a header row, every row the same columns. */
 export function toCsv<T>(rows: T[], columns: CsvColumn<T>[]): string {
-  const lines = [columns.map((c) => field(c.header)).join(',')]
-  for (const row of rows) lines.push(columns.map((c) => field(c.value(row))).join(','))
-  return `${lines.join('\r\n')}\r\n`
+  let text = csvLine(columns.map((c) => c.header))
+  for (const row of rows) text += csvLine(columns.map((c) => c.value(row)))
+  return text
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { allow } from '../../../domain/access/roles.ts'
@@ -48,8 +49,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (format === 'csv') {
         const slug = request.query.sheet ?? 'findings'
-        const csv = await exchange.exportCsv(app.db, force, SHEET_SLUGS[slug]!)
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${stem}-${slug}.csv"`).send(csv)
+        const csv = Readable.from(exchange.exportCsv(app.db, force, SHEET_SLUGS[slug]!))
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${stem}-${slug}.csv"`).send(csv as unknown as string)
       }
       reply.header('content-disposition', `attachment; filename="${stem}.json"`)
       return exchange.exportJson(app.db, force)
