@@ -5,6 +5,7 @@ import * as gradingsAndPractice from './2026-11-22T13-00-00-gradings-and-practic
 import * as register from './2026-11-22T14-00-00-register.ts'
 import * as progressAndClosure from './2026-11-22T15-00-00-progress-and-closure.ts'
 import * as eventsAndWebhooks from './2026-11-22T16-00-00-events-and-webhooks.ts'
+import * as findingCounts from './2026-11-22T17-00-00-finding-counts.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T13-00-00-gradings-and-practice': gradingsAndPractice,
   '2026-11-22T14-00-00-register': register,
   '2026-11-22T15-00-00-progress-and-closure': progressAndClosure,
-  '2026-11-22T16-00-00-events-and-webhooks': eventsAndWebhooks
+  '2026-11-22T16-00-00-events-and-webhooks': eventsAndWebhooks,
+  '2026-11-22T17-00-00-finding-counts': findingCounts
 }

@@ -347,7 +347,18 @@ export interface WebhookAttemptsTable {
   succeeded: boolean
 }
 
+export interface FindingCountsTable {
+  force_code: string
+  /** The finding's inspection's category; '' for a finding with no inspection. */
+  category: string
+  kind: string
+  open: number
+  open_not_on_portal: number
+  on_portal: number
+}
+
 export interface Database {
+  finding_counts: FindingCountsTable
   webhooks: WebhooksTable
   webhook_dispatch: WebhookDispatchTable
   webhook_deliveries: WebhookDeliveriesTable

@@ -57,6 +57,7 @@ t.test('migrations build the schema from an empty database, then have nothing le
     'crosswalk_links',
     'crosswalk_unmatched',
     'finding_actions',
+    'finding_counts',
     'finding_questions',
     'findings',
     'forces',
