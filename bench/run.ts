@@ -1,0 +1,287 @@
+/**
+ * `npm run bench`: the service against a naive baseline at national scale, measured the way
+ * STACK.md asks: server and load generator on different cores, warm-up first, then alternating
+ * A/B pairs, the median ratio quoted. `--quick` runs a small data set in a few minutes.
+ * DATABASE_URL points it at a server of your own (it makes and drops a database there);
+ * otherwise it starts a throwaway cluster.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import pino from 'pino'
+import { loadConfig } from '../src/config.ts'
+import { openDatabase } from '../src/db/connect.ts'
+import { prepareDatabase } from '../src/prepare.ts'
+import { checkBaseline } from './baseline.ts'
+import { type Cluster, startCluster } from './cluster.ts'
+import { NATIONAL, QUICK, generate, sampleIds } from './generate.ts'
+import type { LoadResult, LoadSpec } from './load.ts'
+
+const quick = process.argv.includes('--quick')
+const KEY = 'prk_benchmark-national-admin-key-0123456789'
+const ROOT = path.resolve(import.meta.dirname, '..')
+const SERVER_CORE = '0'
+const LOAD_CORE = '1'
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0
+const plan = quick ? { warmup: 2, seconds: 3, pairs: 3, connections: 10, importFindings: 2000 } : { warmup: 5, seconds: 10, pairs: 5, connections: 10, importFindings: 10_000 }
+
+const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`)
+
+function pinned(core: string, command: string[]): [string, string[]] {
+  return hasTaskset ? ['taskset', ['-c', core, ...command]] : [command[0]!, command.slice(1)]
+}
+
+/** Peak resident memory of a process so far (VmHWM), and now (VmRSS), in MB. */
+function memoryOf(pid: number): { peak: number; now: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
+  return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 }
+}
+
+/** Starts a new peak (VmHWM) so the next reading is the peak of what follows; false where the kernel will not. */
+function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5')
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function waitFor(url: string, deadlineMs = 60_000): Promise<number> {
+  const start = Date.now()
+  for (;;) {
+    try {
+      const response = await fetch(url)
+      if (response.ok) return Date.now() - start
+    } catch {
+      // not up yet
+    }
+    if (Date.now() - start > deadlineMs) throw new Error(`${url} did not answer within ${deadlineMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+interface Server {
+  name: string
+  url: string
+  child: ChildProcess
+}
+
+async function startServer(name: string, script: string, env: Record<string, string>, ready: string): Promise<Server> {
+  const port = 30_000 + Math.floor(Math.random() * 20_000)
+  const [command, args] = pinned(SERVER_CORE, [process.execPath, '--import', 'tsx', script])
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const url = `http://127.0.0.1:${port}`
+  await waitFor(`${url}${ready}`)
+  return { name, url, child }
+}
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const [command, args] = pinned(LOAD_CORE, [process.execPath, '--import', 'tsx', path.join(ROOT, 'bench/load.ts'), JSON.stringify(spec)])
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 })
+  if (result.status !== 0) throw new Error(`load generator failed: ${result.stderr}`)
+  return JSON.parse(result.stdout) as LoadResult
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+interface Row {
+  scenario: string
+  rps: number
+  p50: number
+  p99: number
+  p97_5: number
+  baselineRps: number | null
+  ratio: number | null
+  peakRssMb: number
+  non2xx: number
+}
+
+async function main(): Promise<void> {
+  let cluster: Cluster | null = null
+  const adminUrl = process.env.DATABASE_URL ?? (cluster = startCluster()).url
+  const database = `peel_bench_${Date.now()}`
+  const url = new URL(adminUrl)
+  url.pathname = `/${database}`
+  const databaseUrl = url.toString()
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${database}`)
+  const servers: Server[] = []
+  try {
+    log(`preparing ${database}${cluster ? ' on a throwaway cluster' : ''}`)
+    const config = loadConfig({ DATABASE_URL: databaseUrl, ADMIN_API_KEY: KEY, LOG_LEVEL: 'silent' })
+    const handle = await openDatabase(config, pino({ level: 'silent' }))
+    await prepareDatabase(handle.db, config, pino({ level: 'silent' }))
+    await handle.close()
+
+    log(`generating the ${quick ? 'quick' : 'national'} data set`)
+    const data = await generate(databaseUrl, quick ? QUICK : NATIONAL)
+    log(`generated ${data.findings} findings, ${data.updates} updates in ${Math.round(data.ms / 1000)} s`)
+    const force = data.forces[Math.floor(data.forces.length / 2)]!
+    const samples = await sampleIds(databaseUrl, force)
+
+    const env = { DATABASE_URL: databaseUrl, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', WEBHOOKS_ENABLED: 'false' }
+    const real = await startServer('service', 'src/server.ts', env, '/health/ready')
+    const baseline = await startServer('baseline', 'bench/baseline.ts', { DATABASE_URL: databaseUrl }, `/v1/reports/summary?force=${force}`)
+    servers.push(real, baseline)
+
+    const asOf = new Date().toISOString().slice(0, 10)
+    const differences = await checkBaseline(real.url, baseline.url, KEY, { force, findingId: samples.findingIds[0]!, q: samples.searchTerms[0]!, asOf })
+    if (differences.length > 0) throw new Error(`the baseline does not answer as the service does:\n${differences.join('\n')}`)
+
+    const headers = { authorization: `Bearer ${KEY}` }
+    const scenarios: Array<{ name: string; paths: string[] }> = [
+      { name: 'findings list page', paths: [`/v1/findings?force=${force}&status=open&limit=50`] },
+      { name: 'finding detail', paths: samples.findingIds.slice(0, 50).map((id) => `/v1/findings/${id}`) },
+      { name: 'free-text search', paths: samples.searchTerms.slice(0, 20).map((q) => `/v1/findings?force=${force}&q=${encodeURIComponent(q)}&limit=50`) },
+      { name: 'summary report', paths: [`/v1/reports/summary?force=${force}`] },
+      { name: 'overdue report', paths: [`/v1/reports/overdue?force=${force}&asOf=${asOf}`] },
+      { name: 'CSV export', paths: [`/v1/exports/register?force=${force}&format=csv&sheet=findings`] }
+    ]
+
+    const rows: Row[] = []
+    for (const scenario of scenarios) {
+      log(`measuring ${scenario.name}`)
+      resetPeak(real.child.pid!)
+      const spec = (server: Server, seconds: number): LoadSpec => ({ url: server.url, connections: plan.connections, seconds, headers, paths: scenario.paths })
+      await load(spec(real, plan.warmup))
+      await load(spec(baseline, plan.warmup))
+      const pairs: Array<{ a: LoadResult; b: LoadResult }> = []
+      for (let i = 0; i < plan.pairs; i++) {
+        // Alternate which goes first, so neither always meets a warmer machine.
+        const [a, b] = i % 2 === 0 ? [await load(spec(real, plan.seconds)), await load(spec(baseline, plan.seconds))] : (([b2, a2]) => [a2, b2])([await load(spec(baseline, plan.seconds)), await load(spec(real, plan.seconds))])
+        pairs.push({ a: a!, b: b! })
+      }
+      rows.push({
+        scenario: scenario.name,
+        rps: median(pairs.map((p) => p.a.rps)),
+        p50: median(pairs.map((p) => p.a.p50)),
+        p97_5: median(pairs.map((p) => p.a.p97_5)),
+        p99: median(pairs.map((p) => p.a.p99)),
+        baselineRps: median(pairs.map((p) => p.b.rps)),
+        ratio: median(pairs.map((p) => p.a.rps / p.b.rps)),
+        // The peak while this scenario ran (reset before it), where the kernel allows; else since start.
+        peakRssMb: Math.round(memoryOf(real.child.pid!).peak),
+        non2xx: pairs.reduce((n, p) => n + p.a.non2xx, 0)
+      })
+    }
+
+    // The summary's latency on its own, one request at a time: under ten connections a single core
+    // queues requests, and the queue, not the report, would set the percentile.
+    const summaryAlone = await load({ url: real.url, connections: 1, seconds: plan.seconds, headers, paths: [`/v1/reports/summary?force=${force}`] })
+
+    log('measuring the write mix')
+    resetPeak(real.child.pid!)
+    const writes = await load({ url: real.url, connections: plan.connections, seconds: plan.seconds, headers, writeMix: { findingIds: samples.findingIds } })
+    rows.push({ scenario: 'write mix (GET, PATCH If-Match, POST update)', rps: writes.rps, p50: writes.p50, p97_5: writes.p97_5, p99: writes.p99, baselineRps: null, ratio: null, peakRssMb: Math.round(memoryOf(real.child.pid!).peak), non2xx: writes.non2xx })
+
+    log(`importing a register of ${plan.importFindings} findings`)
+    resetPeak(real.child.pid!)
+    const importSeconds = await timeImport(real.url, force, plan.importFindings)
+    const importPeakMb = Math.round(memoryOf(real.child.pid!).peak)
+    const peakRssMb = Math.max(importPeakMb, ...rows.map((r) => r.peakRssMb))
+    for (const server of servers) server.child.kill('SIGTERM')
+    servers.length = 0
+
+    log('timing a warm start on the embedded database')
+    const warmStartMs = await warmStart()
+
+    report(rows, { quick, force, data, importSeconds, importPeakMb, peakRssMb, warmStartMs, summaryAlone })
+  } finally {
+    for (const server of servers) server.child.kill('SIGTERM')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await admin.query(`drop database if exists ${database} with (force)`).catch(() => undefined)
+    await admin.end()
+    cluster?.stop()
+  }
+}
+
+/** A register of n new findings, imported as one JSON document; seconds from request to answer. */
+async function timeImport(base: string, force: string, n: number): Promise<number> {
+  const doc = {
+    format: 'peel-register.register/v1',
+    force,
+    governanceGroups: [{ name: 'Benchmark import board' }],
+    inspections: [{ key: 'bench-import', title: 'Benchmark import', kind: 'other', category: 'other_national_thematic', scope: 'national', year: 2024 }],
+    findings: Array.from({ length: n }, (_, i) => ({
+      reference: `IMP-${String(i).padStart(5, '0')}`,
+      kind: (['recommendation', 'area_for_improvement', 'cause_of_concern'] as const)[i % 3],
+      inspection: 'bench-import',
+      scope: 'force',
+      title: `Imported finding ${i}`,
+      text: `Forces should review how they record and supervise investigations; imported finding number ${i}.`,
+      forceLead: `Lead ${i % 12}`,
+      governanceGroup: 'Benchmark import board',
+      status: 'open',
+      portalStatus: 'open',
+      actions: [{ text: 'Agree the delivery plan' }, { text: 'Report to the board', status: 'done' }]
+    }))
+  }
+  const started = performance.now()
+  const response = await fetch(`${base}/v1/imports`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(doc) })
+  const seconds = (performance.now() - started) / 1000
+  if (!response.ok) throw new Error(`import failed: ${response.status} ${await response.text()}`)
+  return Math.round(seconds * 100) / 100
+}
+
+/** Milliseconds from starting the service on an existing embedded data folder to /health/ready. */
+async function warmStart(): Promise<number> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'peel-register-bench-data-'))
+  try {
+    const times: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const port = 30_000 + Math.floor(Math.random() * 20_000)
+      const [command, args] = pinned(SERVER_CORE, [process.execPath, '--import', 'tsx', 'src/server.ts'])
+      const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', ADMIN_API_KEY: KEY }, stdio: 'ignore' })
+      const ms = await waitFor(`http://127.0.0.1:${port}/health/ready`, 120_000)
+      child.kill('SIGTERM')
+      await new Promise((resolve) => child.once('exit', resolve))
+      // The first start creates the database; the ones after are warm.
+      if (i > 0) times.push(ms)
+    }
+    return median(times)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function report(
+  rows: Row[],
+  extra: { quick: boolean; force: string; data: { findings: number; updates: number }; importSeconds: number; importPeakMb: number; peakRssMb: number; warmStartMs: number; summaryAlone: LoadResult }
+) {
+  const fixed = (n: number | null, digits = 0) => (n === null ? '-' : n.toFixed(digits))
+  const lines = [
+    `| scenario | req/s | p50 ms | p99 ms | baseline req/s | ratio | peak RSS MB |`,
+    `|---|---:|---:|---:|---:|---:|---:|`,
+    ...rows.map((r) => `| ${r.scenario} | ${fixed(r.rps)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${fixed(r.baselineRps)} | ${fixed(r.ratio, 2)} | ${r.peakRssMb} |`)
+  ]
+  process.stdout.write(`\n${lines.join('\n')}\n\n`)
+  process.stdout.write(`data: ${extra.data.findings} findings, ${extra.data.updates} updates; measured on force ${extra.force}\n`)
+  process.stdout.write(`summary report, one connection: p50 ${extra.summaryAlone.p50} ms, p97.5 ${extra.summaryAlone.p97_5} ms; import of ${extra.quick ? plan.importFindings : 10_000} findings: ${extra.importSeconds} s (peak RSS ${extra.importPeakMb} MB); peak RSS: ${extra.peakRssMb} MB; warm start (embedded): ${extra.warmStartMs} ms\n`)
+  process.stdout.write(`machine: ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores, node ${process.version}${hasTaskset ? '' : ' (no taskset: not pinned)'}\n`)
+  const json = {
+    quick: extra.quick,
+    findings: extra.data.findings,
+    updates: extra.data.updates,
+    scenarios: Object.fromEntries(rows.map((r) => [r.scenario, { rps: r.rps, p50: r.p50, p97_5: r.p97_5, p99: r.p99, baselineRps: r.baselineRps, ratio: r.ratio, peakRssMb: r.peakRssMb, non2xx: r.non2xx }])),
+    summaryAlone: { p50: extra.summaryAlone.p50, p97_5: extra.summaryAlone.p97_5, p99: extra.summaryAlone.p99 },
+    importSeconds: extra.importSeconds,
+    importPeakRssMb: extra.importPeakMb,
+    peakRssMb: extra.peakRssMb,
+    warmStartMs: extra.warmStartMs
+  }
+  process.stdout.write(`${JSON.stringify(json)}\n`)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
+  process.exit(1)
+})
