@@ -5,7 +5,7 @@ import type { Principal } from '../access/roles.ts'
 import type { Actor } from '../audit/audit.repository.ts'
 import * as forces from '../forces/forces.repository.ts'
 import { csvLine } from '../shared/csv.ts'
-import { forceForRead, forceForWrite } from '../shared/force-scope.ts'
+import { forceForWrite } from '../shared/force-scope.ts'
 import { type ApplyReport, applyInTransaction, inTransaction, lockRegister } from './apply-document.ts'
 import { exportDocument, streamFindings } from './export-document.ts'
 import { type DocumentProblem, type RegisterDocument, RegisterDocumentError, referenceProblems, shapeProblems } from './register-document.ts'
@@ -23,21 +23,6 @@ import { readCsv } from './sheets/csv.ts'
 import { SheetFileError, SheetLimitError } from './sheets/errors.ts'
 import { type ParsedSheet, type SheetSpec, type Table, matchSheets, parseSheet } from './sheets/layout.ts'
 import { readWorkbook, writeWorkbook } from './sheets/xlsx.ts'
-
-async function knownForce(db: Executor, force: string): Promise<void> {
-  if (!(await forces.exists(db, force))) throw notFound(`No force with code ${force}.`)
-}
-
-/** The force a whole-register read is for: a force key's own; a national key must name one. */
-export async function exportForce(db: Executor, principal: Principal, requested: string | undefined): Promise<string> {
-  const force = forceForWrite(principal, forceForRead(principal, requested), 'query')
-  await knownForce(db, force)
-  return force
-}
-
-export async function exportJson(db: Db, force: string): Promise<RegisterDocument> {
-  return exportDocument(db, force)
-}
 
 export async function exportWorkbook(db: Db, force: string): Promise<Buffer> {
   const rows = documentRows(await exportDocument(db, force))
@@ -125,7 +110,7 @@ export async function importRegister(db: Db, principal: Principal, actor: Actor,
   const dryRun = query.dryRun ?? false
   const documentForce = input.kind === 'document' ? (input.data as { force?: unknown } | null)?.force : undefined
   const force = forceForWrite(principal, query.force ?? (typeof documentForce === 'string' ? documentForce : undefined), 'query')
-  await knownForce(db, force)
+  if (!(await forces.exists(db, force))) throw notFound(`No force with code ${force}.`)
   const result = (valid: boolean, changes: ApplyReport | null, problems: SheetImportProblem[], warnings: string[]): ImportResult => ({ force, dryRun, valid, changes, problems, warnings })
 
   const warnings: string[] = []

@@ -1,3 +1,4 @@
+import { registerForce } from '../shared/force-scope.ts'
 import type { Db } from '../../db/database.ts'
 import type { Principal } from '../access/roles.ts'
 import { crosswalk } from '../crosswalk/crosswalk.service.ts'
@@ -6,7 +7,6 @@ import { GRADES } from '../frameworks/frameworks.schemas.ts'
 import { getQuestion, listFrameworks } from '../frameworks/frameworks.service.ts'
 import type { EVIDENCE_KINDS } from '../progress/progress.schemas.ts'
 import * as repo from './gap.repository.ts'
-import { reportForce } from './reports.service.ts'
 
 const keyOf = (q: repo.QuestionKey) => `${q.framework} ${q.ref}`
 const dayOf = (at: Date) => at.toISOString().slice(0, 10)
@@ -62,7 +62,7 @@ const GRADES_SET: ReadonlySet<string> = new Set(GRADES)
  * yet, and how the force was graded in that ground.
  */
 export async function gap(db: Db, principal: Principal, framework: string, ref: string, query: { force?: string }) {
-  const force = await reportForce(db, principal, query.force)
+  const force = await registerForce(db, principal, query.force)
   const question = await getQuestion(db, framework, ref)
   const [under, related] = await Promise.all([repo.questionsUnder(db, framework, ref), relatedQuestions(db, framework, ref)])
   const covered = [{ framework, ref }, ...under, ...related.map((q) => ({ framework: q.framework, ref: q.ref }))]

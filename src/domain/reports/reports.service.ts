@@ -1,13 +1,11 @@
 import type { Db } from '../../db/database.ts'
-import { invalidField } from '../../problems.ts'
 import type { Principal } from '../access/roles.ts'
 import { today } from '../findings/findings.service.ts'
 import type { FINDING_KINDS, FINDING_STATUSES, PORTAL_STATUSES } from '../findings/findings.schemas.ts'
-import { getForce } from '../forces/forces.service.ts'
 import { getGroup } from '../governance-groups/governance-groups.service.ts'
 import { CATEGORIES } from '../inspections/inspections.schemas.ts'
 import type { REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
-import { forceForRead } from '../shared/force-scope.ts'
+import { registerForce } from '../shared/force-scope.ts'
 import * as repo from './reports.repository.ts'
 
 type Kind = (typeof FINDING_KINDS)[number]
@@ -35,17 +33,6 @@ type KindField = (typeof KIND_FIELDS)[Kind]
 const dayOf = (at: Date) => at.toISOString().slice(0, 10)
 const isOpen = (status: string) => (repo.OPEN_STATUSES as readonly string[]).includes(status)
 
-/**
- * The force a report is about: a force key's own (naming another is 403), or the one a national
- * key names; these reports are of one register, so a national key must name it.
- */
-export async function reportForce(db: Db, principal: Principal, requested: string | undefined): Promise<string> {
-  const force = forceForRead(principal, requested)
-  if (force === undefined) throw invalidField('query', 'force', 'is required with a national key: name the force whose register to report on')
-  await getForce(db, force)
-  return force
-}
-
 // ---- summary
 
 function noCounts(): Record<KindField, { total: number; notOnPortal: number }> {
@@ -68,7 +55,7 @@ function disagreement(row: repo.DisagreementRow): Disagreement | null {
 }
 
 export async function summary(db: Db, principal: Principal, query: { force?: string }) {
-  const force = await reportForce(db, principal, query.force)
+  const force = await registerForce(db, principal, query.force)
   const [counts, disagreeing] = await Promise.all([repo.summaryCounts(db, force), repo.disagreements(db, force)])
 
   const byCategory = new Map<string | null, ReturnType<typeof noCounts>>()
@@ -159,7 +146,7 @@ async function overdueLists(db: Db, scope: repo.Scope, asOf: string) {
 }
 
 export async function overdue(db: Db, principal: Principal, query: { force?: string; asOf?: string }) {
-  const force = await reportForce(db, principal, query.force)
+  const force = await registerForce(db, principal, query.force)
   const asOf = query.asOf ?? today()
   return { force, asOf, generatedAt: new Date().toISOString(), ...(await overdueLists(db, { force }, asOf)) }
 }
@@ -181,7 +168,7 @@ function toCounts(row: repo.OpenCountRow | undefined) {
 }
 
 export async function byLead(db: Db, principal: Principal, query: { force?: string; asOf?: string; lead?: 'force' | 'delivery' }) {
-  const force = await reportForce(db, principal, query.force)
+  const force = await registerForce(db, principal, query.force)
   const asOf = query.asOf ?? today()
   const lead = query.lead ?? 'force'
   const rows = await repo.openCounts(db, force, asOf, lead === 'force' ? 'force_lead' : 'delivery_lead')
@@ -198,7 +185,7 @@ export async function byLead(db: Db, principal: Principal, query: { force?: stri
 export type ByLead = Awaited<ReturnType<typeof byLead>>
 
 export async function byGroup(db: Db, principal: Principal, query: { force?: string; asOf?: string }) {
-  const force = await reportForce(db, principal, query.force)
+  const force = await registerForce(db, principal, query.force)
   const asOf = query.asOf ?? today()
   const [groups, counts] = await Promise.all([repo.groupsOf(db, force), repo.openCounts(db, force, asOf, 'governance_group_id')])
   const byId = new Map(counts.map((row) => [row.key, row]))

@@ -1,4 +1,6 @@
-import { forbidden, invalidField } from '../../problems.ts'
+import type { Executor } from '../../db/database.ts'
+import { forbidden, invalidField, notFound } from '../../problems.ts'
+import * as forces from '../forces/forces.repository.ts'
 import type { Principal } from '../access/roles.ts'
 
 /**
@@ -25,4 +27,15 @@ export function forceForRead(principal: Principal, requested: string | undefined
     return principal.force
   }
   return requested
+}
+
+/**
+ * The one force a whole-register read (a report, an export) is about: a force key's own; a
+ * national key must name it (400), and it must exist (404).
+ */
+export async function registerForce(db: Executor, principal: Principal, requested: string | undefined): Promise<string> {
+  const force = forceForRead(principal, requested)
+  if (force === undefined) throw invalidField('query', 'force', 'is required with a national key: name the force whose register this is')
+  if (!(await forces.exists(db, force))) throw notFound(`No force with code ${force}.`)
+  return force
 }

@@ -4,6 +4,8 @@ import { Type } from 'typebox'
 import { allow } from '../../../domain/access/roles.ts'
 import { ExportQuery, XLSX_TYPE } from '../../../domain/exchange/exchange.schemas.ts'
 import * as exchange from '../../../domain/exchange/exchange.service.ts'
+import { exportDocument } from '../../../domain/exchange/export-document.ts'
+import { registerForce } from '../../../domain/shared/force-scope.ts'
 import { RegisterDocument } from '../../../domain/exchange/register-document.ts'
 import { SHEET_SLUGS } from '../../../domain/exchange/register-sheets.ts'
 import { problem, ref } from '../../../schemas/common.ts'
@@ -40,7 +42,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request, reply) => {
-      const force = await exchange.exportForce(app.db, request.principal, request.query.force)
+      const force = await registerForce(app.db, request.principal, request.query.force)
       const format = request.query.format ?? 'json'
       const stem = `register-${force}-${new Date().toISOString().slice(0, 10)}`
       if (format === 'xlsx') {
@@ -53,7 +55,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${stem}-${slug}.csv"`).send(csv as unknown as string)
       }
       reply.header('content-disposition', `attachment; filename="${stem}.json"`)
-      return exchange.exportJson(app.db, force)
+      return exportDocument(app.db, force)
     }
   )
 }
