@@ -29,6 +29,7 @@ import reports from './routes/v1/reports/index.ts'
 import boardPack from './routes/v1/reports/board-pack.ts'
 
 import { componentSchemas } from './schemas/components.ts'
+import { lazySerializers } from './schemas/serialization.ts'
 import { validatorCompiler } from './schemas/validation.ts'
 
 export interface AppOptions {
@@ -36,6 +37,11 @@ export interface AppOptions {
   database: DatabaseHandle
   /** The webhook delivery worker; without it (scripts, some tests) no deliveries are made. */
   webhooks?: WebhookSettings
+  /**
+   * Receives each validator and serializer build that is put off until first use (see
+   * schemas/serialization.ts), so a test can run them all.
+   */
+  onDeferredCompile?: (build: () => void) => void
 }
 
 
@@ -44,10 +50,10 @@ export interface AppOptions {
  * first, then our own shared plugins, then the routes, each route plugin encapsulated.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify(options.server).withTypeProvider<TypeBoxTypeProvider>()
+  const app = Fastify({ ...options.server, schemaController: lazySerializers(options.onDeferredCompile) }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of componentSchemas) app.addSchema(schema)
-  app.setValidatorCompiler(validatorCompiler(componentSchemas))
+  app.setValidatorCompiler(validatorCompiler(componentSchemas, options.onDeferredCompile))
   await app.register(swagger)
   await app.register(db, { database: options.database })
   await app.register(problemDetails)

@@ -1,4 +1,5 @@
 import type { FastifySchemaCompiler } from 'fastify'
+import type { FastifyValidationResult } from 'fastify/types/schema.js'
 import fastUri from 'fast-uri'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
@@ -31,11 +32,29 @@ export const HANDLER_VALIDATES = 'x-validated-by-handler'
  * Two validators: query strings, path parameters and headers arrive as text and are coerced to the
  * types their schemas say; a JSON body is taken as sent, so `42` is not a string and `""` is not null.
  */
-export function validatorCompiler(shared: TSchema[]): FastifySchemaCompiler<TSchema> {
+export function validatorCompiler(shared: TSchema[], onDeferred?: (build: () => void) => void): FastifySchemaCompiler<TSchema> {
   const strict = makeAjv(false, shared)
   const coercing = makeAjv('array', shared)
   return ({ schema, httpPart }) => {
     if (httpPart === 'body' && (schema as Record<string, unknown>)[HANDLER_VALIDATES] === true) return () => true
-    return (httpPart === 'body' ? strict : coercing).compile(schema)
+    return compiledOnFirstUse(() => (httpPart === 'body' ? strict : coercing).compile(schema) as FastifyValidationResult, onDeferred)
   }
+}
+
+
+/**
+ * A validator compiled when first called, not when the route is registered: a hundred routes'
+ * schemas compiled up front cost a second of every start, most of them for routes a given
+ * process may never serve. Fastify reads `errors` off the function after a failed check.
+ */
+export function compiledOnFirstUse(compile: () => FastifyValidationResult, onDeferred?: (build: () => void) => void): FastifyValidationResult {
+  let compiled: FastifyValidationResult | undefined
+  onDeferred?.(() => void (compiled ??= compile()))
+  const validate: FastifyValidationResult = (data) => {
+    compiled ??= compile()
+    const result = compiled(data)
+    validate.errors = compiled.errors
+    return result
+  }
+  return validate
 }

@@ -1,4 +1,8 @@
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+
+/** exceljs is large: loaded on the first spreadsheet, not at every start of the service. */
+let excel: Promise<typeof ExcelJS> | undefined
+const loadExcel = () => (excel ??= import('exceljs').then((module) => module.default))
 import { SheetLimitError, WorkbookReadError } from './errors.ts'
 import { type Cell, DEFAULT_LIMITS, MAX_CELL_TEXT, type SheetLimits, type Table } from './table.ts'
 import { checkWorkbookArchive } from './zip-guard.ts'
@@ -31,13 +35,13 @@ function plainValue(value: ExcelJS.CellValue): Cell {
   return null
 }
 
-function worksheetRows(worksheet: ExcelJS.Worksheet, limits: SheetLimits): Cell[][] {
+function worksheetRows(Excel: typeof ExcelJS, worksheet: ExcelJS.Worksheet, limits: SheetLimits): Cell[][] {
   const rows: Cell[][] = []
   worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: Cell[] = []
     row.eachCell({ includeEmpty: false }, (cell, column) => {
       // A merged range keeps its value in the top-left cell only.
-      if (cell.type === ExcelJS.ValueType.Merge) return
+      if (cell.type === Excel.ValueType.Merge) return
       const value = plainValue(cell.value)
       if (value === null) return
       if (column > limits.maxColumns) {
@@ -65,14 +69,15 @@ function worksheetRows(worksheet: ExcelJS.Worksheet, limits: SheetLimits): Cell[
 export async function readWorkbook(data: Buffer, limits: Partial<SheetLimits> = {}): Promise<Table[]> {
   const caps = { ...DEFAULT_LIMITS, ...limits }
   await checkWorkbookArchive(data, caps)
-  const workbook = new ExcelJS.Workbook()
+  const Excel = await loadExcel()
+  const workbook = new Excel.Workbook()
   try {
     await workbook.xlsx.load(data as unknown as ExcelJS.Buffer)
   } catch (error) {
     // The cause is for the log; the user can only re-save the file.
     throw new WorkbookReadError('The workbook could not be read: it may be damaged. Open it in Excel and save a copy as .xlsx.', { cause: error })
   }
-  return workbook.worksheets.map((worksheet) => ({ name: worksheet.name, rows: worksheetRows(worksheet, caps) }))
+  return workbook.worksheets.map((worksheet) => ({ name: worksheet.name, rows: worksheetRows(Excel, worksheet, caps) }))
 }
 
 /**
@@ -133,7 +138,7 @@ function writeCell(cell: ExcelJS.Cell, value: Cell, sheet: string): void {
  * and strings are always text, never formulas.
  */
 export async function writeWorkbook(sheets: SheetToWrite[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook()
+  const workbook = new (await loadExcel()).Workbook()
   for (const sheet of sheets) {
     const worksheet = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] })
     const header = worksheet.getRow(1)
