@@ -85,6 +85,14 @@ t.test('revoking is idempotent, lists hide revoked keys unless asked', async (t)
   t.equal((await request({ method: 'DELETE', url: '/v1/api-keys/00000000-0000-4000-8000-000000000000' })).statusCode, 404)
 })
 
+t.test('a key in use stops working the moment it is revoked', async (t) => {
+  const created = await request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'busy', role: 'viewer', force: null } })
+  const { id, key } = created.json()
+  for (let i = 0; i < 3; i++) t.equal((await request({ method: 'GET', url: '/v1/forces', key })).statusCode, 200, 'works (and is remembered)')
+  t.equal((await request({ method: 'DELETE', url: `/v1/api-keys/${id}` })).statusCode, 200)
+  t.equal((await request({ method: 'GET', url: '/v1/forces', key })).statusCode, 401, 'refused on the next request')
+})
+
 t.test('pages through keys without repeats, oldest first', async (t) => {
   for (let i = 0; i < 7; i++) await createKey('viewer', 'kent', `kent ${i}`)
   const names: string[] = []

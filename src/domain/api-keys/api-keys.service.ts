@@ -6,6 +6,7 @@ import { type Principal, type Role, canSeeForce, isNational } from '../access/ro
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
 import * as forces from '../forces/forces.repository.ts'
 import * as keys from './api-keys.repository.ts'
+import { cachedPrincipal, forgetPrincipals, rememberPrincipal } from './key-cache.ts'
 import { decodeCursor, toPage } from '../shared/pagination.ts'
 
 const KEY_PREFIX = 'prk_'
@@ -50,9 +51,14 @@ export function toView(row: ApiKeyRow): ApiKeyView {
 
 export async function authenticate(db: Db, secret: string): Promise<Principal | null> {
   if (!secret.startsWith(KEY_PREFIX) && secret.length < 32) return null
-  const row = await keys.findActiveByHash(db, hashKey(secret))
+  const hash = hashKey(secret)
+  const cached = cachedPrincipal(db, hash)
+  if (cached) return cached
+  const row = await keys.findActiveByHash(db, hash)
   if (!row) return null
-  return { keyId: row.id, name: row.name, role: row.role as Role, force: row.force_code }
+  const principal: Principal = { keyId: row.id, name: row.name, role: row.role as Role, force: row.force_code }
+  rememberPrincipal(db, hash, principal)
+  return principal
 }
 
 export interface CreateKeyInput {
@@ -93,7 +99,7 @@ export async function createKey(
 }
 
 export async function revokeKey(db: Db, principal: Principal, actor: Actor, id: string): Promise<ApiKeyView> {
-  return db.transaction().execute(async (trx) => {
+  const view = await db.transaction().execute(async (trx) => {
     const existing = await keys.findById(trx, id)
     if (!existing || !canSeeForce(principal, existing.force_code)) throw notFound(`No API key ${id}.`)
     if (existing.revoked_at === null && existing.role === 'admin' && existing.force_code === null) {
@@ -115,6 +121,8 @@ export async function revokeKey(db: Db, principal: Principal, actor: Actor, id: 
     })
     return view
   })
+  forgetPrincipals(db)
+  return view
 }
 
 export async function listKeys(

@@ -6,9 +6,20 @@ export interface Force {
   country: 'england' | 'wales'
 }
 
+/**
+ * Forces known to exist, per database handle: forces come from reference data and are never
+ * removed, so once seen a code need not be looked up again (most requests name a force).
+ */
+const known = new WeakMap<object, Set<string>>()
+
 export async function exists(db: Executor, code: string): Promise<boolean> {
+  const seen = known.get(db)
+  if (seen?.has(code)) return true
   const row = await db.selectFrom('forces').select('code').where('code', '=', code).executeTakeFirst()
-  return row !== undefined
+  if (row === undefined) return false
+  if (seen) seen.add(code)
+  else known.set(db, new Set([code]))
+  return true
 }
 
 export async function findByCode(db: Executor, code: string): Promise<Force | undefined> {
