@@ -205,6 +205,17 @@ export async function actionsOf(db: Executor, findingId: string) {
 }
 export type ActionRow = Awaited<ReturnType<typeof actionsOf>>[number]
 
+/** A finding's actions as one JSON array (timestamps as ISO text), so a finding and its actions are one query. */
+const actionsJson = sql<Array<Omit<ActionRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string }>>`coalesce((
+  select json_agg(json_build_object('id', a.id, 'finding_id', a.finding_id, 'position', a.position, 'text', a.text,
+    'status', a.status, 'version', a.version, 'created_at', a.created_at, 'updated_at', a.updated_at) order by a.position)
+  from finding_actions a where a.finding_id = findings.id
+), '[]'::json)`
+
+export async function findWithActions(db: Executor, id: string) {
+  return selectFindings(db).select(actionsJson.as('actions')).where('findings.id', '=', id).executeTakeFirst()
+}
+
 export async function findAction(db: Executor, findingId: string, actionId: string) {
   return db.selectFrom('finding_actions').select(ACTION_COLUMNS).where('finding_id', '=', findingId).where('id', '=', actionId).executeTakeFirst()
 }

@@ -67,7 +67,7 @@ export function toFinding(row: repo.FindingRow, asOf = today()) {
 }
 export type FindingView = ReturnType<typeof toFinding>
 
-export function toAction(row: repo.ActionRow) {
+export function toAction(row: Omit<repo.ActionRow, 'created_at' | 'updated_at'> & { created_at: Date | string; updated_at: Date | string }) {
   return {
     id: row.id,
     findingId: row.finding_id,
@@ -75,8 +75,8 @@ export function toAction(row: repo.ActionRow) {
     text: row.text,
     status: row.status as 'open' | 'done',
     version: row.version,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString()
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString()
   }
 }
 
@@ -143,15 +143,16 @@ async function publishedOn(trx: Executor, inspectionId: string | null): Promise<
   return (await inspections.findById(trx, inspectionId))?.published_on ?? null
 }
 
-async function detail(trx: Executor, id: string) {
-  const row = await repo.findById(trx, id)
-  if (!row) throw notFound(`No finding ${id}.`)
-  return { ...toFinding(row), actions: (await repo.actionsOf(trx, id)).map(toAction) }
+/** A finding with its actions, in one query; not found if the principal (when given) may not see it. */
+async function detail(db: Executor, id: string, principal?: Principal) {
+  const row = await repo.findWithActions(db, id)
+  if (!row || (principal && !canSeeForce(principal, row.force_code))) throw notFound(`No finding ${id}.`)
+  const { actions, ...finding } = row
+  return { ...toFinding(finding), actions: actions.map(toAction) }
 }
 
 export async function getFinding(db: Db, principal: Principal, id: string) {
-  const row = await visibleFinding(db, principal, id)
-  return { ...toFinding(row), actions: (await repo.actionsOf(db, id)).map(toAction) }
+  return detail(db, id, principal)
 }
 
 export async function createFinding(db: Db, principal: Principal, actor: Actor, body: CreateBody, idempotencyKey?: string) {
