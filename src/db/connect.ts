@@ -6,6 +6,7 @@ import pg from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from '../config.ts'
 import type { Database, Db } from './database.ts'
+import { StatementNames, prepareStatements } from './prepared-statements.ts'
 import { acquireDataDirLock } from './data-dir-lock.ts'
 
 export type Backend = 'embedded' | 'postgres'
@@ -92,6 +93,8 @@ function openPostgres(config: DatabaseConfig, connectionString: string, logger: 
   // A checked-out client has no pool listener; without one of its own, its socket dropping
   // mid-checkout would be an unhandled 'error' event. The query itself still fails and is answered.
   pool.on('connect', (client) => client.on('error', connectionLost))
+  const statements = new StatementNames()
+  pool.on('connect', (client) => prepareStatements(client, statements))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,
