@@ -1,5 +1,5 @@
-import { type Expression, type SqlBool, type Updateable, sql } from 'kysely'
-import type { Executor, FindingsTable } from '../../db/database.ts'
+import { type Expression, type SelectQueryBuilder, type SqlBool, type Updateable, sql } from 'kysely'
+import type { Database, Executor, FindingsTable } from '../../db/database.ts'
 import { bumped, deleteVersioned } from '../../db/versioned.ts'
 
 export const FINDING_COLUMNS = [
@@ -94,8 +94,32 @@ export interface FindingFilter {
   q?: string
 }
 
+/** Milliseconds-precision ISO 8601 in UTC, as Date.prototype.toISOString writes it. */
+const isoTime = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
+
+/**
+ * A finding as the API shows it (FindingSchema, the same fields and values as toFinding in the
+ * service), built by PostgreSQL as JSON text: a page of them goes to the client without being
+ * parsed into objects and serialised again. test/register/finding-json.test.ts holds the two equal.
+ */
+export const findingJson = (asOf: string) => sql<string>`json_build_object(
+  'id', findings.id, 'force', findings.force_code, 'reference', findings.reference, 'kind', findings.kind,
+  'title', findings.title, 'text', findings.text, 'scope', findings.scope, 'inspectionId', findings.inspection_id,
+  'parentId', findings.parent_id, 'questions', ${questionsOf}, 'deadlineText', findings.deadline_text,
+  'dueDate', findings.due_date, 'dueDateResolved', findings.due_date_resolved,
+  'overdue', coalesce(findings.due_date < ${asOf}::date and findings.status in ('open', 'closure_requested'), false),
+  'forceLead', findings.force_lead, 'deliveryLead', findings.delivery_lead, 'governanceGroupId', findings.governance_group_id,
+  'status', findings.status, 'statusNote', findings.status_note, 'portalStatus', findings.portal_status,
+  'portalNote', findings.portal_note, 'supersededById', findings.superseded_by_id, 'version', findings.version,
+  'createdAt', ${isoTime('findings.created_at')}, 'updatedAt', ${isoTime('findings.updated_at')}
+)::text`
+
 export function filtered(db: Executor, filter: FindingFilter) {
-  let query = selectFindings(db)
+  return narrowed(selectFindings(db), filter)
+}
+
+/** The filter over any selection from findings, e.g. one that selects only findingJson. */
+export function narrowed<O>(query: SelectQueryBuilder<Database, 'findings', O>, filter: FindingFilter): SelectQueryBuilder<Database, 'findings', O> {
   if (filter.force !== undefined) query = query.where('findings.force_code', '=', filter.force)
   if (filter.reference !== undefined) query = query.where('findings.reference', '=', filter.reference)
   if (filter.kinds) query = query.where('findings.kind', 'in', filter.kinds)

@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
+import { type SelectQueryBuilder, sql } from 'kysely'
 import type { Static } from 'typebox'
-import type { Db, Executor } from '../../db/database.ts'
+import type { Database, Db, Executor } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
 import { bumped } from '../../db/versioned.ts'
 import { conflict, invalidField, notFound } from '../../problems.ts'
@@ -313,21 +313,21 @@ function sortExpression(sort: Sort, q: string | undefined) {
   }
 }
 
-export async function listFindings(db: Db, principal: Principal, query: ListQuery) {
+/** The filters, order and cursor of a findings list page, over a given selection. */
+function listPage<O extends { id: string }>(db: Db, principal: Principal, query: ListQuery, select: (db: Db, asOf: string) => SelectQueryBuilder<Database, 'findings', O>) {
   const force = forceForRead(principal, query.force)
   const q = query.q?.trim() ? query.q.trim() : undefined
   const sort: Sort = query.sort ?? (q ? 'rank' : 'reference')
   const descending = sort.startsWith('-') || sort === 'rank'
   const { expr } = sortExpression(sort, q)
+  const asOf = query.asOf ?? today()
   let question: { framework: string; ref: string } | undefined
   if (query.question) {
     const [framework, ref] = query.question.split(':') as [string, string]
     question = { framework, ref }
   }
-  const asOf = query.asOf ?? today()
-
-  let select = repo
-    .filtered(db, {
+  let page = repo
+    .narrowed(select(db, asOf), {
       force,
       reference: query.reference,
       kinds: query.kind,
@@ -352,7 +352,7 @@ export async function listFindings(db: Db, principal: Principal, query: ListQuer
     .select(expr.as('sort_key'))
 
   if (query.overdue === false) {
-    select = select.where((eb) =>
+    page = page.where((eb) =>
       eb.or([eb('findings.due_date', 'is', null), eb('findings.due_date', '>=', asOf), eb('findings.status', 'not in', OPEN_STATES)])
     )
   }
@@ -361,7 +361,7 @@ export async function listFindings(db: Db, principal: Principal, query: ListQuer
     const [key, id] = decodeCursor(query.cursor, ['string', 'string'])
     if (sort === 'rank' && !/^\d+(\.\d+)?$/.test(key)) throw badCursor()
     const value = sort === 'rank' ? sql<string>`${key}::numeric` : sql<string>`${key}`
-    select = select.where((eb) =>
+    page = page.where((eb) =>
       eb.or([
         eb(expr, descending ? '<' : '>', value),
         eb.and([eb(expr, '=', value), eb('findings.id', '>', id)])
@@ -369,17 +369,36 @@ export async function listFindings(db: Db, principal: Principal, query: ListQuer
     )
   }
 
-  const rows = await select
-    .orderBy(expr, descending ? 'desc' : 'asc')
-    .orderBy('findings.id')
-    .limit(query.limit + 1)
-    .execute()
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
   return {
-    items: page.map((row) => toFinding(row, asOf)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([String(last.sort_key), last.id]) : null
+    asOf,
+    /** The page's rows, and the cursor of the page after it (null on the last). */
+    async fetch() {
+      const rows = await page
+        .orderBy(expr, descending ? 'desc' : 'asc')
+        .orderBy('findings.id')
+        .limit(query.limit + 1)
+        .execute()
+      const items = rows.slice(0, query.limit)
+      const last = items.at(-1)
+      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor([String(last.sort_key), last.id]) : null }
+    }
   }
+}
+
+export async function listFindings(db: Db, principal: Principal, query: ListQuery) {
+  const list = listPage(db, principal, query, (db) => repo.selectFindings(db))
+  const { items, nextCursor } = await list.fetch()
+  return { items: items.map((row) => toFinding(row, list.asOf)), nextCursor }
+}
+
+/**
+ * The same page as listFindings, as the JSON text of the response body: PostgreSQL builds each
+ * finding's JSON, so a page of long texts is neither parsed into objects nor serialised again.
+ */
+export async function listFindingsJson(db: Db, principal: Principal, query: ListQuery): Promise<string> {
+  const list = listPage(db, principal, query, (db, asOf) => db.selectFrom('findings').select(['findings.id', repo.findingJson(asOf).as('json')]))
+  const { items, nextCursor } = await list.fetch()
+  return `{"items":[${items.map((row) => row.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
 }
 
 // ---- actions

@@ -75,8 +75,11 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request, reply) => {
-      const page = await findings.listFindings(app.db, request.principal, { ...request.query, limit: request.query.limit ?? 50 })
-      if (!wantsCsv(request, request.query.format)) return reply.type('application/json; charset=utf-8').send(page)
+      const query = { ...request.query, limit: request.query.limit ?? 50 }
+      if (!wantsCsv(request, request.query.format)) {
+        return reply.type('application/json; charset=utf-8').send(await findings.listFindingsJson(app.db, request.principal, query))
+      }
+      const page = await findings.listFindings(app.db, request.principal, query)
       if (page.nextCursor) {
         const next = new URLSearchParams(request.query as Record<string, string>)
         next.set('cursor', page.nextCursor)
