@@ -9,7 +9,9 @@ COPY reference ./reference
 COPY examples ./examples
 COPY scripts ./scripts
 COPY openapi ./openapi
+# The bundle npm start runs, built once here (the app folder is not writable at run time).
+RUN node scripts/start.js --build
 USER node
 EXPOSE 3000
 # SIGTERM reaches node directly (no npm in between), so in-flight requests drain on shutdown.
-CMD ["node", "--import", "tsx", "src/server.ts"]
+CMD ["node", "scripts/start.js"]

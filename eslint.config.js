@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', '.tap/', 'openapi/', 'client/schema.ts'] },
+  { ignores: ['node_modules/', 'data/', 'coverage/', '.tap/', 'openapi/', 'client/schema.ts', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,7 @@ import t from 'tap'
 import { backend } from './helper.ts'
 
 /**
- * The service as a new user runs it: `src/server.ts` in its own process, on a fresh embedded
+ * The service as a new user runs it: `npm start` (scripts/start.js) in its own process, on a fresh embedded
  * database, then stopped with SIGTERM and started again on the same folder.
  */
 interface Running {
@@ -16,7 +16,7 @@ interface Running {
 }
 
 async function start(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['scripts/start.js'], {
     env: { ...process.env, DATABASE_URL: '', ADMIN_API_KEY: '', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe']
   })

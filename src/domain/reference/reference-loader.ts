@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Db, Executor } from '../../db/database.ts'
 import { LOCKS, advisoryXactLock } from '../../db/locks.ts'
+import { PROJECT_ROOT } from '../../paths.ts'
 import { referenceSets } from './reference-sets.ts'
 
-export const REFERENCE_DIR = new URL('../../../reference/', import.meta.url)
+export const REFERENCE_DIR = new URL('reference/', PROJECT_ROOT)
 
 /** One file of reference/ and how to apply it. `apply` must be idempotent: it upserts. */
 export interface ReferenceSet {
