@@ -2,12 +2,13 @@ import { sql } from 'kysely'
 import type { Db, Executor } from '../../db/database.ts'
 import { LOCKS } from '../../db/locks.ts'
 import { bumped } from '../../db/versioned.ts'
-import { type Actor, recordAudit } from '../audit/audit.repository.ts'
+import { type Actor, type AuditEntry, recordAudits } from '../audit/audit.repository.ts'
 import { sameJson as same } from '../shared/canonical-json.ts'
 import { resolveDeadline } from '../findings/deadlines.ts'
-import * as findingsRepo from '../findings/findings.repository.ts'
+import { type FindingRow, unknownQuestions } from '../findings/findings.repository.ts'
 import { toAction, toFinding } from '../findings/findings.service.ts'
 import * as forces from '../forces/forces.repository.ts'
+import * as importRepo from './import.repository.ts'
 import { type DocumentFinding, type DocumentProblem, MAX_PROBLEMS, type RegisterDocument, RegisterDocumentError } from './register-document.ts'
 
 interface Tally {
@@ -29,6 +30,32 @@ export interface ApplyReport {
 const pick = <T extends object>(row: T, keys: string[]) => Object.fromEntries(keys.map((k) => [k, row[k as keyof T]]))
 const byQuestion = (a: { framework: string; ref: string }, b: { framework: string; ref: string }) =>
   `${a.framework} ${a.ref}` < `${b.framework} ${b.ref}` ? -1 : 1
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const row of rows) {
+    const group = groups.get(key(row))
+    if (group) group.push(row)
+    else groups.set(key(row), [row])
+  }
+  return groups
+}
+
+/** Findings are written, and progress reported, this many at a time. */
+const FINDINGS_PER_STEP = 500
+
+/** How many of a document's findings an import has written so far, of how many. */
+export type ImportProgress = (done: number, total: number) => void
+
+export interface ApplyOptions {
+  dryRun?: boolean
+  /**
+   * Called as the findings are written: first with none done, then after each batch, and with all
+   * of them done once everything (progress records and audit trail too) is written. A dry run
+   * reports the same; an import that finds a problem stops short of the last call.
+   */
+  onProgress?: ImportProgress
+}
 
 /** Thrown inside the transaction to roll a dry run back once it has gone all the way through. */
 class DryRunDone<T> extends Error {
@@ -76,16 +103,59 @@ export async function lockRegister(trx: Executor, force: string): Promise<void> 
  * change goes through the audit log (and so the change feed). A dry run does all of it and
  * then rolls back, so it finds every problem the real import would.
  */
-export async function applyDocument(db: Db, actor: Actor, doc: RegisterDocument, options: { dryRun?: boolean } = {}): Promise<ApplyReport> {
+export async function applyDocument(db: Db, actor: Actor, doc: RegisterDocument, options: ApplyOptions = {}): Promise<ApplyReport> {
   return inTransaction(db, options.dryRun ?? false, async (trx) => {
     await lockRegister(trx, doc.force)
-    return applyInTransaction(trx, actor, doc)
+    return applyInTransaction(trx, actor, doc, [], options)
   })
 }
 
 /** The same, inside a transaction the caller holds (and has locked the register in). */
-export async function applyInTransaction(trx: Executor, actor: Actor, doc: RegisterDocument, known: DocumentProblem[] = []): Promise<ApplyReport> {
-  return new Application(trx, actor, doc, known).run()
+export async function applyInTransaction(
+  trx: Executor,
+  actor: Actor,
+  doc: RegisterDocument,
+  known: DocumentProblem[] = [],
+  options: Pick<ApplyOptions, 'onProgress'> = {}
+): Promise<ApplyReport> {
+  return new Application(trx, actor, doc, known, options.onProgress).run()
+}
+
+type DocumentOngoingAction = NonNullable<NonNullable<DocumentFinding['updates']>[number]['ongoingActions']>[number]
+type StoredOngoingAction = Awaited<ReturnType<typeof importRepo.ongoingActionsById>>[number]
+type StoredDate = Awaited<ReturnType<typeof importRepo.ongoingActionDatesOf>>[number]
+
+/** What is on record of the document's progress updates, ongoing actions and reviews, read once. */
+interface StoredProgress {
+  updates: Map<string, Awaited<ReturnType<typeof importRepo.progressUpdatesById>>[number]>
+  actions: Map<string, StoredOngoingAction>
+  dates: Map<string, StoredDate[]>
+  reviews: Map<string, Awaited<ReturnType<typeof importRepo.reviewsById>>[number]>
+}
+
+/** The progress records one step of the import writes, gathered so that each table takes one statement. */
+interface ProgressWrites {
+  updates: importRepo.NewProgressUpdate[]
+  actions: importRepo.NewOngoingAction[]
+  dates: importRepo.NewOngoingActionDate[]
+  states: Array<{ id: string; expected_completion: string | null; status: string }>
+  reviews: importRepo.NewReview[]
+}
+
+/** A finding the import creates or changes: what it was (if anything) and what it becomes. */
+interface FindingChange {
+  id: string
+  before: FindingRow | undefined
+  values: importRepo.FindingImportValues
+  questions: Array<{ framework: string; ref: string }>
+  actions: Array<{ text: string; status: string }>
+  actionsChanged: boolean
+}
+
+/** One document entry, where it sits in the document. */
+interface Entry {
+  f: DocumentFinding
+  i: number
 }
 
 class Application {
@@ -102,12 +172,17 @@ class Application {
   private readonly inspectionIds = new Map<string, { id: string; publishedOn: string | null }>()
   private readonly findingIds = new Map<string, string>()
   private readonly force: string
+  // The audit trail is written last, in the order the changes were made: the register's records
+  // (groups, inspections, findings) first, then the progress records.
+  private readonly recordAudits: AuditEntry[] = []
+  private readonly progressAudits: AuditEntry[] = []
 
   constructor(
     private readonly trx: Executor,
     private readonly actor: Actor,
     private readonly doc: RegisterDocument,
-    known: DocumentProblem[] = []
+    known: DocumentProblem[] = [],
+    private readonly onProgress?: ImportProgress
   ) {
     this.force = doc.force
     this.problems.push(...known)
@@ -117,16 +192,10 @@ class Application {
     this.problems.push({ path, message })
   }
 
+  /** Progress records are audited under their finding (rootId); the register's records under themselves. */
   private audit(entityType: string, entityId: string, before: unknown, after: unknown, rootId?: string) {
-    return recordAudit(this.trx, this.actor, {
-      entityType,
-      entityId,
-      rootId,
-      action: 'import',
-      force: this.force,
-      before: before ?? undefined,
-      after: after ?? undefined
-    })
+    const into = rootId === undefined ? this.recordAudits : this.progressAudits
+    into.push({ entityType, entityId, rootId, action: 'import', force: this.force, before: before ?? undefined, after: after ?? undefined })
   }
 
   async run(): Promise<ApplyReport> {
@@ -134,16 +203,20 @@ class Application {
     await this.checkQuestions()
     await this.checkClosuresUnderWay()
     if (this.problems.length > 0) throw new RegisterDocumentError(this.problems.slice(0, MAX_PROBLEMS))
+    const total = this.doc.findings.length
+    this.onProgress?.(0, total)
     await this.groups()
     await this.inspections()
     await this.findings()
-    await this.progress()
     if (this.problems.length > 0) throw new RegisterDocumentError(this.problems.slice(0, MAX_PROBLEMS))
+    await recordAudits(this.trx, this.actor, [...this.recordAudits, ...this.progressAudits])
+    if (total > 0) this.onProgress?.(total, total)
     return this.report
   }
 
   private async checkQuestions(): Promise<void> {
-    const unknown = await findingsRepo.unknownQuestions(this.trx, this.doc.findings.flatMap((f) => f.questions ?? []))
+    const asked = new Map(this.doc.findings.flatMap((f) => f.questions ?? []).map((q) => [`${q.framework} ${q.ref}`, q]))
+    const unknown = await unknownQuestions(this.trx, [...asked.values()])
     const missing = new Set(unknown.map((q) => `${q.framework} ${q.ref}`))
     this.doc.findings.forEach((f, i) =>
       f.questions?.forEach((q, j) => {
@@ -171,19 +244,21 @@ class Application {
   }
 
   private async groups(): Promise<void> {
+    const stored = await this.trx.selectFrom('governance_groups').selectAll().where('force_code', '=', this.force).execute()
+    const byName = new Map(stored.map((g) => [g.name, g]))
     for (const g of this.doc.governanceGroups) {
       const values = { name: g.name, chair: g.chair ?? null, meeting_frequency: g.meetingFrequency ?? null }
-      const existing = await this.trx.selectFrom('governance_groups').selectAll().where('force_code', '=', this.force).where('name', '=', g.name).executeTakeFirst()
+      const existing = byName.get(g.name)
       let id: string
       if (!existing) {
         id = (await this.trx.insertInto('governance_groups').values({ force_code: this.force, ...values }).returning('id').executeTakeFirstOrThrow()).id
         this.report.governanceGroups.created++
-        await this.audit('governance_group', id, null, values)
+        this.audit('governance_group', id, null, values)
       } else if (existing.chair !== values.chair || existing.meeting_frequency !== values.meeting_frequency) {
         id = existing.id
         await this.trx.updateTable('governance_groups').set(bumped(values)).where('id', '=', id).execute()
         this.report.governanceGroups.updated++
-        await this.audit('governance_group', id, existing, values)
+        this.audit('governance_group', id, existing, values)
       } else {
         id = existing.id
         this.report.governanceGroups.unchanged++
@@ -194,6 +269,8 @@ class Application {
   }
 
   private async inspections(): Promise<void> {
+    const stored = await this.trx.selectFrom('inspections').selectAll().where('force_code', '=', this.force).execute()
+    const byKey = new Map(stored.map((i) => [i.key, i]))
     for (const i of this.doc.inspections) {
       const values = {
         title: i.title,
@@ -209,7 +286,7 @@ class Application {
         // A document without milestones leaves those on record alone.
         ...(i.milestones === undefined ? {} : { milestones: i.milestones })
       }
-      const existing = await this.trx.selectFrom('inspections').selectAll().where('force_code', '=', this.force).where('key', '=', i.key).executeTakeFirst()
+      const existing = byKey.get(i.key)
       const stored = { ...values, milestones: values.milestones === undefined ? undefined : JSON.stringify(values.milestones) }
       let id: string
       if (!existing) {
@@ -220,70 +297,104 @@ class Application {
           .executeTakeFirstOrThrow()
         id = row.id
         this.report.inspections.created++
-        await this.audit('inspection', id, null, { key: i.key, ...values })
+        this.audit('inspection', id, null, { key: i.key, ...values })
       } else {
         id = existing.id
         const current = pick(existing, Object.keys(values))
         if (!same(current, values)) {
           await this.trx.updateTable('inspections').set(bumped(stored)).where('id', '=', id).execute()
           this.report.inspections.updated++
-          await this.audit('inspection', id, current, values)
+          this.audit('inspection', id, current, values)
         } else this.report.inspections.unchanged++
       }
       this.inspectionIds.set(i.key, { id, publishedOn: values.published_on })
     }
   }
 
+  /**
+   * The findings, and then their progress records, a step of findings at a time. What is on
+   * record is read once, up front; every finding the document adds is created before the first
+   * step, so that any finding may link to any other.
+   */
   private async findings(): Promise<void> {
-    const { trx, force } = this
-    // Two passes: every finding exists before any links to another.
-    const existingRows = new Map<string, findingsRepo.FindingRow>()
-    for (const f of this.doc.findings) {
-      const existing = await findingsRepo.findByReference(trx, force, f.reference)
-      if (existing) {
-        this.findingIds.set(f.reference, existing.id)
-        existingRows.set(f.reference, existing)
-      }
-    }
-    for (const f of this.doc.findings) {
-      if (this.findingIds.has(f.reference)) continue
-      const id = await findingsRepo.insert(trx, force, { reference: f.reference, kind: f.kind, title: f.title, text: f.text, scope: f.scope, status: 'open', portal_status: f.portalStatus })
-      this.findingIds.set(f.reference, id)
-    }
+    const { trx, force, doc } = this
+    const existing = new Map((await importRepo.findingsByReference(trx, force, doc.findings.map((f) => f.reference))).map((row) => [row.reference, row]))
+    for (const [reference, row] of existing) this.findingIds.set(reference, row.id)
+    const storedActions = groupBy(await importRepo.actionsOfFindings(trx, [...existing.values()].map((row) => row.id)), (a) => a.finding_id)
 
-    for (const f of this.doc.findings) {
+    const fresh = new Map<string, DocumentFinding>()
+    for (const f of doc.findings) if (!existing.has(f.reference) && !fresh.has(f.reference)) fresh.set(f.reference, f)
+    const created = await importRepo.insertFindings(
+      trx,
+      force,
+      [...fresh.values()].map((f) => ({ reference: f.reference, ...this.ownValues(f), parent_id: null, superseded_by_id: null })),
+      new Date()
+    )
+    for (const row of created) this.findingIds.set(row.reference, row.id)
+
+    const stored = await this.storedProgress()
+    const total = doc.findings.length
+    for (let start = 0; start < total; start += FINDINGS_PER_STEP) {
+      const step = doc.findings.slice(start, start + FINDINGS_PER_STEP).map((f, k) => ({ f, i: start + k }))
+      await this.findingStep(step, existing, storedActions)
+      await this.progressStep(step, stored)
+      const done = Math.min(start + FINDINGS_PER_STEP, total)
+      if (done < total) this.onProgress?.(done, total)
+    }
+  }
+
+  private async findingStep(step: Entry[], existing: Map<string, FindingRow>, storedActions: Map<string, Array<{ text: string; status: string }>>): Promise<void> {
+    const { trx } = this
+    const changes: FindingChange[] = []
+    for (const { f } of step) {
       const id = this.findingIds.get(f.reference)!
       const values = this.findingValues(f)
       const questions = [...new Map((f.questions ?? []).map((q) => [`${q.framework} ${q.ref}`, q])).values()].sort(byQuestion)
       const actions = (f.actions ?? []).map((a) => ({ text: a.text, status: a.status ?? 'open' }))
 
-      const before = existingRows.get(f.reference)
-      const currentActions = before ? (await findingsRepo.actionsOf(trx, id)).map((a) => ({ text: a.text, status: a.status })) : []
+      const before = existing.get(f.reference)
+      const currentActions = before ? (storedActions.get(id) ?? []).map((a) => ({ text: a.text, status: a.status })) : []
       const current = before && pick(before, Object.keys(values))
       const beforeQuestions = before ? [...before.questions].sort(byQuestion) : []
       if (before && same(current, values) && same(beforeQuestions, questions) && same(currentActions, actions)) {
         this.report.findings.unchanged++
         continue
       }
-      await trx
-        .updateTable('findings')
-        .set((eb) => ({ ...values, ...(before ? { version: eb('version', '+', 1) } : {}), updated_at: new Date() }))
-        .where('id', '=', id)
-        .execute()
-      await findingsRepo.replaceQuestions(trx, id, questions)
-      if (!same(currentActions, actions)) {
-        await trx.deleteFrom('finding_actions').where('finding_id', '=', id).execute()
-        await findingsRepo.insertActions(trx, id, actions)
-      }
-      const after = await findingsRepo.findById(trx, id)
-      const view = { ...toFinding(after!), actions: (await findingsRepo.actionsOf(trx, id)).map(toAction) }
-      await this.audit('finding', id, before ? toFinding(before) : null, view)
-      if (before) this.report.findings.updated++
+      changes.push({ id, before, values, questions, actions, actionsChanged: !same(currentActions, actions) })
+    }
+    if (changes.length === 0) return
+
+    // Findings created before this step already hold their values; those on record take them now.
+    await importRepo.updateFindings(trx, changes.filter((c) => c.before).map((c) => ({ id: c.id, ...c.values })), new Date())
+    await importRepo.linkFindings(
+      trx,
+      changes.filter((c) => !c.before && (c.values.parent_id !== null || c.values.superseded_by_id !== null)).map((c) => ({ id: c.id, parent_id: c.values.parent_id, superseded_by_id: c.values.superseded_by_id }))
+    )
+    await importRepo.replaceQuestions(
+      trx,
+      changes.filter((c) => c.before).map((c) => c.id),
+      changes.flatMap((c) => c.questions.map((q) => ({ finding_id: c.id, framework_key: q.framework, question_ref: q.ref })))
+    )
+    const newActions = changes.filter((c) => c.actionsChanged)
+    await importRepo.replaceActions(
+      trx,
+      newActions.filter((c) => c.before).map((c) => c.id),
+      newActions.flatMap((c) => c.actions.map((a, k) => ({ finding_id: c.id, position: k + 1, text: a.text, status: a.status })))
+    )
+
+    // The audit trail holds each finding as the database now has it.
+    const ids = changes.map((c) => c.id)
+    const after = new Map((await importRepo.findingsById(trx, ids)).map((row) => [row.id, row]))
+    const afterActions = groupBy(await importRepo.actionsOfFindings(trx, ids), (a) => a.finding_id)
+    for (const c of changes) {
+      this.audit('finding', c.id, c.before ? toFinding(c.before) : null, { ...toFinding(after.get(c.id)!), actions: (afterActions.get(c.id) ?? []).map(toAction) })
+      if (c.before) this.report.findings.updated++
       else this.report.findings.created++
     }
   }
 
-  private findingValues(f: DocumentFinding) {
+  /** A finding's values but its links to other findings. */
+  private ownValues(f: DocumentFinding) {
     const inspection = f.inspection ? this.inspectionIds.get(f.inspection)! : null
     const resolved = f.dueDate ? null : resolveDeadline(f.deadlineText, inspection?.publishedOn)
     return {
@@ -292,7 +403,6 @@ class Application {
       text: f.text,
       scope: f.scope,
       inspection_id: inspection?.id ?? null,
-      parent_id: f.parent ? this.findingIds.get(f.parent)! : null,
       deadline_text: f.deadlineText ?? null,
       due_date: f.dueDate ?? resolved,
       due_date_resolved: !f.dueDate && resolved !== null,
@@ -302,61 +412,77 @@ class Application {
       status: f.status,
       status_note: f.statusNote ?? null,
       portal_status: f.portalStatus,
-      portal_note: f.portalNote ?? null,
+      portal_note: f.portalNote ?? null
+    }
+  }
+
+  private findingValues(f: DocumentFinding): importRepo.FindingImportValues {
+    return {
+      ...this.ownValues(f),
+      parent_id: f.parent ? this.findingIds.get(f.parent)! : null,
       superseded_by_id: f.supersededBy ? this.findingIds.get(f.supersededBy)! : null
     }
   }
 
-  /** Updates, their ongoing actions and reviews: matched by id, created when new, never edited. */
-  private async progress(): Promise<void> {
-    const { trx } = this
-    const updateIds = this.doc.findings.flatMap((f) => (f.updates ?? []).map((u) => u.id))
-    const actionIds = this.doc.findings.flatMap((f) => (f.updates ?? []).flatMap((u) => (u.ongoingActions ?? []).map((a) => a.id)))
-    const reviewIds = this.doc.findings.flatMap((f) => (f.reviews ?? []).map((r) => r.id))
-    const storedUpdates = new Map((updateIds.length ? await trx.selectFrom('progress_updates').selectAll().where('id', 'in', updateIds).execute() : []).map((r) => [r.id, r]))
-    const storedActions = new Map((actionIds.length ? await trx.selectFrom('ongoing_actions').selectAll().where('id', 'in', actionIds).execute() : []).map((r) => [r.id, r]))
-    const storedReviews = new Map((reviewIds.length ? await trx.selectFrom('reviews').selectAll().where('id', 'in', reviewIds).execute() : []).map((r) => [r.id, r]))
-    const storedDates = actionIds.length ? await trx.selectFrom('ongoing_action_dates').selectAll().where('action_id', 'in', actionIds).orderBy('id').execute() : []
+  private async storedProgress(): Promise<StoredProgress> {
+    const { trx, doc } = this
+    const updateIds = doc.findings.flatMap((f) => (f.updates ?? []).map((u) => u.id))
+    const actionIds = doc.findings.flatMap((f) => (f.updates ?? []).flatMap((u) => (u.ongoingActions ?? []).map((a) => a.id)))
+    const reviewIds = doc.findings.flatMap((f) => (f.reviews ?? []).map((r) => r.id))
+    return {
+      updates: new Map((await importRepo.progressUpdatesById(trx, updateIds)).map((r) => [r.id, r])),
+      actions: new Map((await importRepo.ongoingActionsById(trx, actionIds)).map((r) => [r.id, r])),
+      dates: groupBy(await importRepo.ongoingActionDatesOf(trx, actionIds), (d) => d.action_id),
+      reviews: new Map((await importRepo.reviewsById(trx, reviewIds)).map((r) => [r.id, r]))
+    }
+  }
 
-    for (const [i, f] of this.doc.findings.entries()) {
+  /** Updates, their ongoing actions and reviews: matched by id, created when new, never edited. */
+  private async progressStep(step: Entry[], stored: StoredProgress): Promise<void> {
+    const { trx } = this
+    const writes: ProgressWrites = { updates: [], actions: [], dates: [], states: [], reviews: [] }
+    for (const { f, i } of step) {
       const findingId = this.findingIds.get(f.reference)!
       for (const [j, u] of (f.updates ?? []).entries()) {
         const at = `/findings/${i}/updates/${j}`
         const content = { position: u.position, activities: u.activities, impact: u.impact ?? null, evidence: u.evidence ?? [] }
-        const stored = storedUpdates.get(u.id)
-        if (stored) {
-          if (stored.finding_id !== findingId) this.problem(`${at}/id`, `update ${u.id} belongs to another finding`)
-          else if (!same(pick(stored, ['position', 'activities', 'impact', 'evidence']), content) || stored.created_at.toISOString() !== new Date(u.createdAt).toISOString()) {
+        const storedUpdate = stored.updates.get(u.id)
+        if (storedUpdate) {
+          if (storedUpdate.finding_id !== findingId) this.problem(`${at}/id`, `update ${u.id} belongs to another finding`)
+          else if (!same(pick(storedUpdate, ['position', 'activities', 'impact', 'evidence']), content) || storedUpdate.created_at.toISOString() !== new Date(u.createdAt).toISOString()) {
             this.problem(at, `update ${u.id} differs from the one on record: updates are never edited (post a new one)`)
           } else this.report.updates.unchanged++
         } else {
-          await trx
-            .insertInto('progress_updates')
-            .values({ id: u.id, finding_id: findingId, ...content, evidence: JSON.stringify(content.evidence), author_key_id: this.actor.keyId, created_at: new Date(u.createdAt) })
-            .execute()
+          writes.updates.push({ id: u.id, finding_id: findingId, ...content, evidence: JSON.stringify(content.evidence), author_key_id: this.actor.keyId, created_at: new Date(u.createdAt) })
           this.report.updates.created++
-          await this.audit('progress_update', u.id, null, { id: u.id, findingId, createdAt: u.createdAt, ...content }, findingId)
+          this.audit('progress_update', u.id, null, { id: u.id, findingId, createdAt: u.createdAt, ...content }, findingId)
         }
         for (const [k, a] of (u.ongoingActions ?? []).entries()) {
-          await this.ongoingAction(`${at}/ongoingActions/${k}`, findingId, u, a, storedActions.get(a.id), storedDates.filter((d) => d.action_id === a.id))
+          this.ongoingAction(`${at}/ongoingActions/${k}`, findingId, u, a, stored.actions.get(a.id), stored.dates.get(a.id) ?? [], writes)
         }
       }
       for (const [j, r] of (f.reviews ?? []).entries()) {
         const at = `/findings/${i}/reviews/${j}`
         const content = { outcome: r.outcome, rationale: r.rationale, governance_group_id: r.governanceGroup ? this.groupIds.get(r.governanceGroup)! : null }
-        const stored = storedReviews.get(r.id)
-        if (stored) {
-          if (stored.finding_id !== findingId) this.problem(`${at}/id`, `review ${r.id} belongs to another finding`)
-          else if (!same(pick(stored, ['outcome', 'rationale', 'governance_group_id']), content) || stored.created_at.toISOString() !== new Date(r.createdAt).toISOString()) {
+        const storedReview = stored.reviews.get(r.id)
+        if (storedReview) {
+          if (storedReview.finding_id !== findingId) this.problem(`${at}/id`, `review ${r.id} belongs to another finding`)
+          else if (!same(pick(storedReview, ['outcome', 'rationale', 'governance_group_id']), content) || storedReview.created_at.toISOString() !== new Date(r.createdAt).toISOString()) {
             this.problem(at, `review ${r.id} differs from the one on record: reviews are never edited`)
           } else this.report.reviews.unchanged++
         } else {
-          await trx.insertInto('reviews').values({ id: r.id, finding_id: findingId, ...content, reviewer_key_id: this.actor.keyId, created_at: new Date(r.createdAt) }).execute()
+          writes.reviews.push({ id: r.id, finding_id: findingId, ...content, reviewer_key_id: this.actor.keyId, created_at: new Date(r.createdAt) })
           this.report.reviews.created++
-          await this.audit('review', r.id, null, { id: r.id, findingId, createdAt: r.createdAt, outcome: r.outcome, rationale: r.rationale }, findingId)
+          this.audit('review', r.id, null, { id: r.id, findingId, createdAt: r.createdAt, outcome: r.outcome, rationale: r.rationale }, findingId)
         }
       }
     }
+    // Each table after those it refers to; dates in document order, the order their history is read in.
+    await importRepo.insertProgressUpdates(trx, writes.updates)
+    await importRepo.insertOngoingActions(trx, writes.actions)
+    await importRepo.insertOngoingActionDates(trx, writes.dates)
+    await importRepo.updateOngoingActions(trx, writes.states, new Date())
+    await importRepo.insertReviews(trx, writes.reviews)
   }
 
   /**
@@ -364,33 +490,30 @@ class Application {
    * it has had is kept. The document's date history must therefore continue the stored one:
    * entries beyond it are appended, a history that rewrites the past is a problem.
    */
-  private async ongoingAction(
+  private ongoingAction(
     at: string,
     findingId: string,
     update: { id: string; createdAt: string },
-    a: NonNullable<NonNullable<DocumentFinding['updates']>[number]['ongoingActions']>[number],
-    stored: { id: string; update_id: string; description: string; anticipated_impact: string | null; expected_completion: string | null; status: string } | undefined,
-    storedDates: Array<{ expected_completion: string | null; reason: string | null; changed_at: Date }>
-  ): Promise<void> {
-    const { trx } = this
+    a: DocumentOngoingAction,
+    stored: StoredOngoingAction | undefined,
+    storedDates: StoredDate[],
+    writes: ProgressWrites
+  ): void {
     const dates = a.dates ?? [{ expectedCompletion: a.expectedCompletion ?? null, reason: null, changedAt: update.createdAt }]
     const state = { expected_completion: a.expectedCompletion ?? null, status: a.status }
     if (!stored) {
-      await trx
-        .insertInto('ongoing_actions')
-        .values({
-          id: a.id,
-          finding_id: findingId,
-          update_id: update.id,
-          description: a.description,
-          anticipated_impact: a.anticipatedImpact ?? null,
-          ...state,
-          created_at: new Date(update.createdAt)
-        })
-        .execute()
-      await this.insertDates(a.id, dates)
+      writes.actions.push({
+        id: a.id,
+        finding_id: findingId,
+        update_id: update.id,
+        description: a.description,
+        anticipated_impact: a.anticipatedImpact ?? null,
+        ...state,
+        created_at: new Date(update.createdAt)
+      })
+      this.addDates(a.id, dates, writes)
       this.report.ongoingActions.created++
-      await this.audit('ongoing_action', a.id, null, { id: a.id, findingId, description: a.description, ...state }, findingId)
+      this.audit('ongoing_action', a.id, null, { id: a.id, findingId, description: a.description, ...state }, findingId)
       return
     }
     if (stored.update_id !== update.id) return this.problem(`${at}/id`, `ongoing action ${a.id} belongs to another update`)
@@ -407,17 +530,15 @@ class Application {
       this.report.ongoingActions.unchanged++
       return
     }
-    await this.insertDates(a.id, fresh)
-    await trx.updateTable('ongoing_actions').set(bumped(state)).where('id', '=', a.id).execute()
+    this.addDates(a.id, fresh, writes)
+    writes.states.push({ id: a.id, ...state })
     this.report.ongoingActions.updated++
-    await this.audit('ongoing_action', a.id, pick(stored, ['expected_completion', 'status']), state, findingId)
+    this.audit('ongoing_action', a.id, pick(stored, ['expected_completion', 'status']), state, findingId)
   }
 
-  private async insertDates(actionId: string, dates: Array<{ expectedCompletion: string | null; reason: string | null; changedAt: string }>) {
-    if (dates.length === 0) return
-    await this.trx
-      .insertInto('ongoing_action_dates')
-      .values(dates.map((d) => ({ action_id: actionId, expected_completion: d.expectedCompletion, reason: d.reason, changed_by: this.actor.keyId, changed_at: new Date(d.changedAt) })))
-      .execute()
+  private addDates(actionId: string, dates: Array<{ expectedCompletion: string | null; reason: string | null; changedAt: string }>, writes: ProgressWrites) {
+    for (const d of dates) {
+      writes.dates.push({ action_id: actionId, expected_completion: d.expectedCompletion, reason: d.reason, changed_by: this.actor.keyId, changed_at: new Date(d.changedAt) })
+    }
   }
 }
