@@ -1,5 +1,6 @@
 import t from 'tap'
 import { sql } from 'kysely'
+import { FindingSchema } from '../../src/domain/findings/findings.schemas.ts'
 import * as repo from '../../src/domain/findings/findings.repository.ts'
 import { toFinding } from '../../src/domain/findings/findings.service.ts'
 import { buildTestApp, loadExample } from '../helper.ts'
@@ -21,7 +22,8 @@ t.test('findingJson and toFinding agree on every finding of a register', async (
     const fromSql = json.map((r) => JSON.parse(r.json) as unknown)
     const fromRows = rows.map((r) => toFinding(r, asOf))
     t.same(fromSql, fromRows, `every finding, as of ${asOf}`)
-    t.same(fromSql.map((f) => Object.keys(f as object)), fromRows.map((f) => Object.keys(f)), 'fields in the same order')
+    const order = Object.keys(FindingSchema.properties)
+    t.ok(fromSql.every((f) => Object.keys(f as object).join() === order.join()), 'fields in the order of the schema, as the serializer writes them')
   }
 })
 

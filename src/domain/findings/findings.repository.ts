@@ -1,6 +1,7 @@
-import { type Expression, type SelectQueryBuilder, type SqlBool, type Updateable, sql } from 'kysely'
+import { type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool, type Updateable, sql } from 'kysely'
 import type { Database, Executor, FindingsTable } from '../../db/database.ts'
 import { bumped, deleteVersioned } from '../../db/versioned.ts'
+import { FindingSchema } from './findings.schemas.ts'
 
 export const FINDING_COLUMNS = [
   'findings.id',
@@ -97,22 +98,45 @@ export interface FindingFilter {
 /** Milliseconds-precision ISO 8601 in UTC, as Date.prototype.toISOString writes it. */
 const isoTime = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
 
+/** The SQL of each field of a finding as the API shows it (the values toFinding gives). */
+const findingFields = (asOf: string): Record<keyof typeof FindingSchema.properties, RawBuilder<unknown>> => ({
+  id: sql`findings.id`,
+  force: sql`findings.force_code`,
+  reference: sql`findings.reference`,
+  kind: sql`findings.kind`,
+  title: sql`findings.title`,
+  text: sql`findings.text`,
+  scope: sql`findings.scope`,
+  inspectionId: sql`findings.inspection_id`,
+  parentId: sql`findings.parent_id`,
+  questions: questionsOf,
+  deadlineText: sql`findings.deadline_text`,
+  dueDate: sql`findings.due_date`,
+  dueDateResolved: sql`findings.due_date_resolved`,
+  overdue: sql`coalesce(findings.due_date < ${asOf}::date and findings.status in ('open', 'closure_requested'), false)`,
+  forceLead: sql`findings.force_lead`,
+  deliveryLead: sql`findings.delivery_lead`,
+  governanceGroupId: sql`findings.governance_group_id`,
+  status: sql`findings.status`,
+  statusNote: sql`findings.status_note`,
+  portalStatus: sql`findings.portal_status`,
+  portalNote: sql`findings.portal_note`,
+  supersededById: sql`findings.superseded_by_id`,
+  version: sql`findings.version`,
+  createdAt: isoTime('findings.created_at'),
+  updatedAt: isoTime('findings.updated_at')
+})
+
 /**
- * A finding as the API shows it (FindingSchema, the same fields and values as toFinding in the
- * service), built by PostgreSQL as JSON text: a page of them goes to the client without being
- * parsed into objects and serialised again. test/register/finding-json.test.ts holds the two equal.
+ * A finding as the API shows it, built by PostgreSQL as JSON text in the order of FindingSchema
+ * (as the response serializer writes it): a page of them goes to the client without being parsed
+ * into objects and serialised again. test/register/finding-json.test.ts holds it equal to toFinding.
  */
-export const findingJson = (asOf: string) => sql<string>`json_build_object(
-  'id', findings.id, 'force', findings.force_code, 'reference', findings.reference, 'kind', findings.kind,
-  'title', findings.title, 'text', findings.text, 'scope', findings.scope, 'inspectionId', findings.inspection_id,
-  'parentId', findings.parent_id, 'questions', ${questionsOf}, 'deadlineText', findings.deadline_text,
-  'dueDate', findings.due_date, 'dueDateResolved', findings.due_date_resolved,
-  'overdue', coalesce(findings.due_date < ${asOf}::date and findings.status in ('open', 'closure_requested'), false),
-  'forceLead', findings.force_lead, 'deliveryLead', findings.delivery_lead, 'governanceGroupId', findings.governance_group_id,
-  'status', findings.status, 'statusNote', findings.status_note, 'portalStatus', findings.portal_status,
-  'portalNote', findings.portal_note, 'supersededById', findings.superseded_by_id, 'version', findings.version,
-  'createdAt', ${isoTime('findings.created_at')}, 'updatedAt', ${isoTime('findings.updated_at')}
-)::text`
+export function findingJson(asOf: string) {
+  const fields = findingFields(asOf)
+  const pairs = Object.keys(FindingSchema.properties).map((name) => sql`${sql.lit(name)}, ${fields[name as keyof typeof fields]}`)
+  return sql<string>`json_build_object(${sql.join(pairs)})::text`
+}
 
 export function filtered(db: Executor, filter: FindingFilter) {
   return narrowed(selectFindings(db), filter)
