@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import http from 'node:http'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import pino from 'pino'
@@ -26,6 +26,8 @@ const ROOT = path.resolve(import.meta.dirname, '..')
 const SERVER_CORE = '0'
 const LOAD_CORE = '1'
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0
+/** Read before the runner pins itself to one core. */
+const CORES = availableParallelism()
 const plan = quick ? { warmup: 2, seconds: 3, pairs: 3, connections: 10, importFindings: 2000 } : { warmup: 5, seconds: 10, pairs: 5, connections: 10, importFindings: 10_000 }
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`)
@@ -320,7 +322,7 @@ function report(
   process.stdout.write(`\n${lines.join('\n')}\n\n`)
   process.stdout.write(`data: ${extra.data.findings} findings, ${extra.data.updates} updates; measured on force ${extra.force}\n`)
   process.stdout.write(`summary report, one request at a time: p50 ${extra.summaryAlone.p50} ms, p95 ${extra.summaryAlone.p95} ms, p99 ${extra.summaryAlone.p99} ms; import of ${extra.quick ? plan.importFindings : 10_000} findings: ${extra.importSeconds} s (peak RSS ${extra.importPeakMb} MB); peak RSS: ${extra.peakRssMb} MB; warm start (embedded): ${extra.warmStartMs} ms\n`)
-  process.stdout.write(`machine: ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores, node ${process.version}${hasTaskset ? '' : ' (no taskset: not pinned)'}\n`)
+  process.stdout.write(`machine: ${CORES} cores, node ${process.version}${hasTaskset ? '' : ' (no taskset: not pinned)'}\n`)
   const json = {
     quick: extra.quick,
     findings: extra.data.findings,

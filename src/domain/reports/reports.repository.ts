@@ -1,6 +1,6 @@
 import { type SqlBool, sql } from 'kysely'
 import type { Executor } from '../../db/database.ts'
-import { filtered } from '../findings/findings.repository.ts'
+import { narrowed } from '../findings/findings.repository.ts'
 
 /** Open in the register, as every report counts it: awaiting closure is still open. */
 export const OPEN_STATUSES = ['open', 'closure_requested'] as const
@@ -50,7 +50,7 @@ export type SummaryCountRow = Awaited<ReturnType<typeof summaryCounts>>[number]
  * `discrepancy` predicate, which is the partial index findings_discrepancies.
  */
 export async function disagreements(db: Executor, force: string) {
-  return filtered(db, { force, discrepancy: true })
+  return narrowed(db.selectFrom('findings').select(['findings.id', 'findings.reference', 'findings.kind', 'findings.title', 'findings.status', 'findings.portal_status', 'findings.portal_note']), { force, discrepancy: true })
     .leftJoin('inspections', 'inspections.id', 'findings.inspection_id')
     .select('inspections.category')
     .orderBy('findings.reference')
@@ -69,7 +69,8 @@ export interface Scope {
 
 /** The findings list's `overdue=true&asOf=` filter, with what a report prints beside each. */
 export async function overdueFindings(db: Executor, scope: Scope, asOf: string) {
-  return filtered(db, { force: scope.force, overdueOn: asOf, governanceGroupId: scope.groupId })
+  const columns = ['findings.id', 'findings.reference', 'findings.kind', 'findings.title', 'findings.status', 'findings.deadline_text', 'findings.due_date', 'findings.force_lead', 'findings.delivery_lead', 'findings.governance_group_id'] as const
+  return narrowed(db.selectFrom('findings').select(columns), { force: scope.force, overdueOn: asOf, governanceGroupId: scope.groupId })
     .leftJoin('inspections', 'inspections.id', 'findings.inspection_id')
     .leftJoin('governance_groups', 'governance_groups.id', 'findings.governance_group_id')
     .select(['inspections.category', 'governance_groups.name as group_name', sql<number>`${asOf}::date - findings.due_date`.as('days_overdue')])
