@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { Migrator, type MigrationResult } from 'kysely/migration'
 import { migrations } from '../../migrations/index.ts'
 import type { Db } from './database.ts'
@@ -17,6 +18,7 @@ export class MigrationError extends Error {
  * holds a PostgreSQL advisory lock for the whole run, so the others wait and then find nothing to do.
  */
 export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
+  if (await upToDate(db)) return []
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations }
@@ -31,4 +33,19 @@ export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
     )
   }
   return results
+}
+
+/**
+ * Whether every migration this release knows has been applied, and no other: one read, which is
+ * all a restart needs, before the migrator's table checks and lock. Anything else (a new
+ * database, a pending or unknown migration) goes to the migrator, which decides and reports.
+ */
+async function upToDate(db: Db): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)
+    const known = Object.keys(migrations).sort()
+    return rows.length === known.length && rows.every((row, i) => row.name === known[i])
+  } catch {
+    return false
+  }
 }
