@@ -18,6 +18,7 @@ import { prepareDatabase } from '../src/prepare.ts'
 import { checkBaseline } from './baseline.ts'
 import { type Cluster, startCluster } from './cluster.ts'
 import { NATIONAL, QUICK, generate, sampleIds } from './generate.ts'
+import { importDocument } from './import-document.ts'
 import type { LoadResult, LoadSpec } from './load.ts'
 
 const quick = process.argv.includes('--quick')
@@ -251,25 +252,7 @@ async function sequentialLatency(url: string, headers: Record<string, string>, n
 
 /** A register of n new findings, imported as one JSON document; seconds from request to answer. */
 async function timeImport(base: string, force: string, n: number): Promise<number> {
-  const doc = {
-    format: 'peel-register.register/v1',
-    force,
-    governanceGroups: [{ name: 'Benchmark import board' }],
-    inspections: [{ key: 'bench-import', title: 'Benchmark import', kind: 'other', category: 'other_national_thematic', scope: 'national', year: 2024 }],
-    findings: Array.from({ length: n }, (_, i) => ({
-      reference: `IMP-${String(i).padStart(5, '0')}`,
-      kind: (['recommendation', 'area_for_improvement', 'cause_of_concern'] as const)[i % 3],
-      inspection: 'bench-import',
-      scope: 'force',
-      title: `Imported finding ${i}`,
-      text: `Forces should review how they record and supervise investigations; imported finding number ${i}.`,
-      forceLead: `Lead ${i % 12}`,
-      governanceGroup: 'Benchmark import board',
-      status: 'open',
-      portalStatus: 'open',
-      actions: [{ text: 'Agree the delivery plan' }, { text: 'Report to the board', status: 'done' }]
-    }))
-  }
+  const doc = importDocument(force, n)
   const body = JSON.stringify(doc)
   const started = performance.now()
   // A new connection: one kept alive since the baseline check may have been closed by the server.
