@@ -6,7 +6,7 @@ import type { Actor } from '../audit/audit.repository.ts'
 import * as forces from '../forces/forces.repository.ts'
 import { csvLine } from '../shared/csv.ts'
 import { forceForWrite } from '../shared/force-scope.ts'
-import { type ApplyReport, applyInTransaction, inTransaction, lockRegister } from './apply-document.ts'
+import { type ApplyReport, type ImportProgress, applyInTransaction, inTransaction, lockRegister } from './apply-document.ts'
 import { exportDocument, streamFindings } from './export-document.ts'
 import { type DocumentProblem, type RegisterDocument, RegisterDocumentError, referenceProblems, shapeProblems } from './register-document.ts'
 import {
@@ -105,8 +105,16 @@ async function tablesOf(files: UploadedFile[]): Promise<Table[]> {
  * `GET /v1/exports/register` gives it; spreadsheets are read forgivingly (see register-sheets.ts)
  * and laid over the register as it stands. Every problem is reported at once, by sheet, row and
  * column (or by JSON pointer); a dry run reports them, and what would change, without writing.
+ * `onProgress` follows the findings as they are written (see applyDocument).
  */
-export async function importRegister(db: Db, principal: Principal, actor: Actor, query: { force?: string; dryRun?: boolean }, input: ImportInput): Promise<ImportResult> {
+export async function importRegister(
+  db: Db,
+  principal: Principal,
+  actor: Actor,
+  query: { force?: string; dryRun?: boolean },
+  input: ImportInput,
+  options: { onProgress?: ImportProgress } = {}
+): Promise<ImportResult> {
   const dryRun = query.dryRun ?? false
   const documentForce = input.kind === 'document' ? (input.data as { force?: unknown } | null)?.force : undefined
   const force = forceForWrite(principal, query.force ?? (typeof documentForce === 'string' ? documentForce : undefined), 'query')
@@ -151,12 +159,12 @@ export async function importRegister(db: Db, principal: Principal, actor: Actor,
         problems.push(...built.problems)
         const shape = shapeProblems(built.doc)
         if (shape.length > 0 || problems.length > 0) throw new LocatedProblems([...problems, ...shape.map((p) => locate(p.path, p.message, built.origins))])
-        return apply(trx, actor, built.doc, (p) => locate(p.path, p.message, built.origins))
+        return apply(trx, actor, built.doc, (p) => locate(p.path, p.message, built.origins), options)
       }
       const data = (input as { data: unknown }).data
       const shape = shapeProblems(data)
       if (shape.length > 0) throw new LocatedProblems(fromDocument(shape))
-      return apply(trx, actor, data as RegisterDocument, (p) => fromDocument([p])[0]!)
+      return apply(trx, actor, data as RegisterDocument, (p) => fromDocument([p])[0]!, options)
     })
     return result(true, changes, [], warnings)
   } catch (error) {
@@ -167,9 +175,15 @@ export async function importRegister(db: Db, principal: Principal, actor: Actor,
 }
 
 /** Applies a well-shaped document, its own cross-reference problems reported with the register's. */
-async function apply(trx: Executor, actor: Actor, doc: RegisterDocument, where: (p: DocumentProblem) => SheetImportProblem): Promise<ApplyReport> {
+async function apply(
+  trx: Executor,
+  actor: Actor,
+  doc: RegisterDocument,
+  where: (p: DocumentProblem) => SheetImportProblem,
+  options: { onProgress?: ImportProgress }
+): Promise<ApplyReport> {
   try {
-    return await applyInTransaction(trx, actor, doc, referenceProblems(doc))
+    return await applyInTransaction(trx, actor, doc, referenceProblems(doc), options)
   } catch (error) {
     if (error instanceof RegisterDocumentError) throw new LocatedProblems(error.problems.map(where))
     throw error

@@ -1,0 +1,94 @@
+import { ConfigError } from '../config.ts'
+import { DataDirLockedError } from '../db/data-dir-lock.ts'
+import { HttpProblem } from '../problems.ts'
+
+/**
+ * Exit codes, from BSD's sysexits.h where one fits, so that a script can tell a mistake in the
+ * call from bad data, a database that is not there, and a fault.
+ */
+export const EXIT = {
+  ok: 0,
+  /** Anything not listed below; the message says what. */
+  failed: 1,
+  /** EX_USAGE: unknown command or option, a missing or malformed argument. */
+  usage: 64,
+  /** EX_DATAERR: the input was refused (import problems, an unknown force or key, a rule of the register). */
+  dataError: 65,
+  /** EX_NOINPUT: an input file does not exist or cannot be read. */
+  noInput: 66,
+  /** EX_UNAVAILABLE: the database cannot be reached, is in use by another process, or is not migrated. */
+  unavailable: 69,
+  /** EX_CANTCREAT: an output file cannot be written. */
+  cantCreate: 73,
+  /** EX_CONFIG: an environment variable is wrong (as the service exits on start). */
+  config: 78
+} as const
+
+/** An expected failure: its message is shown as it is, never a stack trace. */
+export class CliError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+    /** Further lines, shown indented under the message (a list of problems). */
+    readonly details: string[] = []
+  ) {
+    super(message)
+    this.name = 'CliError'
+  }
+}
+
+/** A mistake in the call itself: the command's usage line is shown with it. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(EXIT.usage, message)
+    this.name = 'UsageError'
+  }
+}
+
+/** PostgreSQL SQLSTATEs and driver codes that mean the database cannot be reached or refuses us. */
+const UNAVAILABLE_CODES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '28000', // invalid_authorization_specification
+  '28P01', // invalid_password
+  '3D000', // invalid_catalog_name: the database in DATABASE_URL does not exist
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH'
+])
+const UNAVAILABLE_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated', 'connection is closed']
+
+function databaseUnavailable(error: Error & { code?: string }): boolean {
+  if (error.code !== undefined && UNAVAILABLE_CODES.has(error.code)) return true
+  return UNAVAILABLE_MESSAGES.some((m) => error.message?.includes(m))
+}
+
+/** How an error ends the command: its exit code, and what to say about it. */
+export function classify(error: unknown): { exitCode: number; message: string; details: string[]; expected: boolean } {
+  if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message, details: error.details, expected: true }
+  if (error instanceof ConfigError) return { exitCode: EXIT.config, message: 'invalid configuration', details: error.problems, expected: true }
+  if (error instanceof DataDirLockedError) return { exitCode: EXIT.unavailable, message: error.message, details: [], expected: true }
+  // The service's own refusals (no such force, no such key, the last national admin key ...). A
+  // field it names is, on the command line, the option of that name.
+  if (error instanceof HttpProblem && error.status < 500) {
+    const fields = (error.extras.errors ?? []) as Array<{ field?: string; message?: string }>
+    const message = fields.length === 1 && fields[0]!.field ? `--${fields[0]!.field} ${fields[0]!.message}` : error.detail
+    return { exitCode: EXIT.dataError, message, details: [], expected: true }
+  }
+  const e = (error instanceof Error ? error : new Error(String(error))) as Error & { code?: string }
+  if (databaseUnavailable(e)) {
+    return { exitCode: EXIT.unavailable, message: `the database cannot be reached: ${e.message || e.code}`, details: [], expected: true }
+  }
+  return { exitCode: EXIT.failed, message: e.message || String(e.code ?? e.name), details: [], expected: false }
+}
