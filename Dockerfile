@@ -8,6 +8,7 @@ COPY migrations ./migrations
 COPY reference ./reference
 COPY examples ./examples
 COPY scripts ./scripts
+COPY bin ./bin
 COPY openapi ./openapi
 # The bundle npm start runs, built once here (the app folder is not writable at run time).
 RUN node scripts/start.js --build
