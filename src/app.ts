@@ -4,8 +4,14 @@ import type { DatabaseHandle } from './db/connect.ts'
 import auth from './plugins/app/auth.ts'
 import db from './plugins/app/db.ts'
 import problemDetails from './plugins/app/problem-details.ts'
+import rateLimit from './plugins/app/rate-limit.ts'
+import urlLimit from './plugins/app/url-limit.ts'
 import webhookWorker from './plugins/app/webhooks.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
+import { NO_RATE_LIMITS } from './domain/rate-limits/rate-limiter.ts'
+import type { SecuritySettings } from './server-options.ts'
+import cors from './plugins/external/cors.ts'
+import securityHeaders from './plugins/external/helmet.ts'
 import swagger from './plugins/external/swagger.ts'
 import swaggerUi from './plugins/external/swagger-ui.ts'
 import health from './routes/health/index.ts'
@@ -30,18 +36,20 @@ import boardPack from './routes/v1/reports/board-pack.ts'
 
 import { componentSchemas } from './schemas/components.ts'
 import { lazySerializers } from './schemas/serialization.ts'
-import { validatorCompiler } from './schemas/validation.ts'
+import { type OnDeferredCompile, validatorCompiler } from './schemas/validation.ts'
 
 export interface AppOptions {
   server: FastifyServerOptions
   database: DatabaseHandle
   /** The webhook delivery worker; without it (scripts, some tests) no deliveries are made. */
   webhooks?: WebhookSettings
+  /** Rate limits, CORS and the URL cap; without it (scripts, some tests) no rate limits and no CORS. */
+  security?: SecuritySettings
   /**
    * Receives each validator and serializer build that is put off until first use (see
-   * schemas/serialization.ts), so a test can run them all.
+   * schemas/serialization.ts), so a test can run them all; a validator's comes with its route and schema.
    */
-  onDeferredCompile?: (build: () => void) => void
+  onDeferredCompile?: OnDeferredCompile
 }
 
 
@@ -54,9 +62,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   for (const schema of componentSchemas) app.addSchema(schema)
   app.setValidatorCompiler(validatorCompiler(componentSchemas, options.onDeferredCompile))
+  const security = options.security ?? { rateLimits: NO_RATE_LIMITS, corsOrigins: [], urlLimitBytes: 4096 }
   await app.register(swagger)
+  await app.register(securityHeaders)
   await app.register(db, { database: options.database })
   await app.register(problemDetails)
+  await app.register(urlLimit, { limitBytes: security.urlLimitBytes })
+  await app.register(cors, { origins: security.corsOrigins })
+  await app.register(rateLimit, { settings: security.rateLimits })
   await app.register(auth)
   await app.register(webhookWorker, { settings: options.webhooks ?? { enabled: false, pollMs: 1000, timeoutMs: 10_000, retrySchedule: [], allowPrivateNetworks: false } })
 

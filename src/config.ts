@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -18,7 +19,8 @@ export interface Config {
   databaseStatementTimeoutMs: number
   requestTimeoutMs: number
   bodyLimitBytes: number
-  trustProxy: boolean
+  /** true: every proxy (X-Forwarded-For as sent); a list: only these proxy addresses or CIDR ranges. */
+  trustProxy: boolean | string[]
   /** Whether this instance runs the webhook delivery worker. */
   webhooksEnabled: boolean
   webhookPollMs: number
@@ -27,6 +29,16 @@ export interface Config {
   webhookRetrySchedule: number[]
   /** Whether webhooks may reach loopback and private addresses (a force's own network). */
   webhookAllowPrivateNetworks: boolean
+  /** Requests per minute one API key may make; 0 turns the limit off. */
+  rateLimitPerKey: number
+  /** Requests per minute from one client address, with a key or without; 0 turns the limit off. */
+  rateLimitPerAddress: number
+  /** Failed authentications from one client address per 15 minutes before it gets 429; 0 turns the limit off. */
+  authFailureLimit: number
+  /** Origins (scheme://host[:port]) whose browser pages may call the API; empty: CORS is off. */
+  corsOrigins: string[]
+  /** The longest request target (path and query string) accepted, in bytes. */
+  urlLimitBytes: number
 }
 
 export class ConfigError extends Error {
@@ -75,12 +87,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseStatementTimeoutMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
     requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
-    trustProxy: read.boolean('TRUST_PROXY', false),
+    trustProxy: read.optional('TRUST_PROXY', parseTrustProxy) ?? false,
     webhooksEnabled: read.boolean('WEBHOOKS_ENABLED', true),
     webhookPollMs: read.integer('WEBHOOK_POLL_MS', 1000, 10, 60_000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     webhookRetrySchedule: read.optional('WEBHOOK_RETRY_SCHEDULE', parseSchedule) ?? parseSchedule(DEFAULT_RETRY_SCHEDULE),
-    webhookAllowPrivateNetworks: read.boolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false)
+    webhookAllowPrivateNetworks: read.boolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    rateLimitPerKey: read.integer('RATE_LIMIT_PER_KEY', 1200, 0, 1_000_000),
+    rateLimitPerAddress: read.integer('RATE_LIMIT_PER_ADDRESS', 3000, 0, 1_000_000),
+    authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 0, 1_000_000),
+    corsOrigins: read.optional('CORS_ORIGINS', parseOrigins) ?? [],
+    urlLimitBytes: read.integer('URL_LIMIT_BYTES', 4096, 256, 65_536)
   }
 
   if (problems.length > 0) throw new ConfigError(problems)
@@ -101,6 +118,43 @@ function parseSchedule(value: string): number[] {
   })
   if (waits.length > 20) throw new Error('must have at most 20 retries')
   return waits
+}
+
+/**
+ * true or false, or the addresses of the proxies in front (CIDR ranges allowed): with those, the
+ * client's address is the last one in X-Forwarded-For that is not a proxy's, which a client cannot
+ * forge; with true it is the first, whatever the client wrote there.
+ */
+function parseTrustProxy(value: string): boolean | string[] {
+  if (/^(true|1|yes)$/i.test(value)) return true
+  if (/^(false|0|no)$/i.test(value)) return false
+  return value.split(',').map((part) => {
+    const entry = part.trim()
+    const [address = '', bits, ...rest] = entry.split('/')
+    const version = isIP(address)
+    const maxBits = version === 6 ? 128 : 32
+    if (version === 0 || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new Error(`must be true, false or a comma-separated list of proxy addresses or ranges such as 10.0.0.0/8, got "${entry}"`)
+    }
+    return entry
+  })
+}
+
+/** "https://a.example,https://b.example:8443": exact origins, as a browser sends them in Origin. */
+function parseOrigins(value: string): string[] {
+  return value.split(',').map((part) => {
+    const origin = part.trim()
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      throw new Error(`must be a comma-separated list of origins such as https://dashboard.example.police.uk, got "${origin}"`)
+    }
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin || origin.includes('*')) {
+      throw new Error(`must list origins only (scheme://host[:port], no path, no trailing slash, no wildcard), got "${origin}"`)
+    }
+    return origin
+  })
 }
 
 class Reader {

@@ -45,4 +45,10 @@ export const preconditionRequired = (detail: string) =>
 export const preconditionFailed = (detail: string) =>
   new HttpProblem(412, 'precondition-failed', 'Precondition failed', detail)
 
+/** Over a rate limit: `headers` carries Retry-After and the RateLimit fields. */
+export const tooManyRequests = (detail: string, headers: Record<string, string>) =>
+  new HttpProblem(429, 'too-many-requests', 'Too many requests', detail, {}, headers)
+
+export const uriTooLong = (detail: string) => new HttpProblem(414, 'uri-too-long', 'URI too long', detail)
+
 export const unprocessable = (slug: string, title: string, detail: string) => new HttpProblem(422, slug, title, detail)

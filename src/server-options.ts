@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
+import type { RateLimitSettings } from './domain/rate-limits/rate-limiter.ts'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -15,9 +16,19 @@ export function serverOptions(
   return {
     logger: {
       level: config.logLevel,
-      // Belt and braces: the default serializers do not log headers, but nothing should ever log a key.
+      // Belt and braces: the default serializers log no headers and no bodies, and our own lines name a
+      // key by its prefix only; should anything still log a header or a secret, it comes out censored.
       redact: {
-        paths: ['req.headers.authorization', 'req.headers["idempotency-key"]', 'headers.authorization'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["idempotency-key"]',
+          'headers.authorization',
+          'headers.cookie',
+          'headers["idempotency-key"]',
+          'secret',
+          '*.secret'
+        ],
         censor: '[redacted]'
       }
     },
@@ -49,5 +60,23 @@ export function webhookSettings(
     timeoutMs: config.webhookTimeoutMs,
     retrySchedule: config.webhookRetrySchedule,
     allowPrivateNetworks: config.webhookAllowPrivateNetworks
+  }
+}
+
+/** Rate limits, CORS and the request-target cap: what guards the API beyond Fastify's own options. */
+export interface SecuritySettings {
+  rateLimits: RateLimitSettings
+  /** Exact origins allowed to call the API from a browser; empty: CORS is off. */
+  corsOrigins: string[]
+  urlLimitBytes: number
+}
+
+export function securitySettings(
+  config: Pick<Config, 'rateLimitPerKey' | 'rateLimitPerAddress' | 'authFailureLimit' | 'corsOrigins' | 'urlLimitBytes'>
+): SecuritySettings {
+  return {
+    rateLimits: { perKey: config.rateLimitPerKey, perAddress: config.rateLimitPerAddress, authFailures: config.authFailureLimit },
+    corsOrigins: config.corsOrigins,
+    urlLimitBytes: config.urlLimitBytes
   }
 }

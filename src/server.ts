@@ -3,7 +3,7 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/connect.ts'
 import { prepareDatabase } from './prepare.ts'
-import { serverOptions, webhookSettings } from './server-options.ts'
+import { securitySettings, serverOptions, webhookSettings } from './server-options.ts'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const { generatedAdminKey } = await prepareDatabase(database.db, config, logger)
   if (generatedAdminKey) announceFirstKey(generatedAdminKey)
 
-  const app = await buildApp({ server: options, database, webhooks: webhookSettings(config) })
+  const app = await buildApp({ server: options, database, webhooks: webhookSettings(config), security: securitySettings(config) })
 
   let stopping = false
   const stop = async (signal: string) => {

@@ -10,7 +10,7 @@ import type { Role } from '../src/domain/access/roles.ts'
 import { applyDocument } from '../src/domain/exchange/apply-document.ts'
 import { checkDocument } from '../src/domain/exchange/register-document.ts'
 import { prepareDatabase } from '../src/prepare.ts'
-import { serverOptions, webhookSettings } from '../src/server-options.ts'
+import { securitySettings, serverOptions, webhookSettings } from '../src/server-options.ts'
 import { PG_TEMPLATE_DB, adminQuery, pgliteFromTemplate, testDatabaseUrl, withDatabase } from './setup/template.ts'
 
 /** Loads the example register of 002 into force cleveland, as `npm run example:load` does. */
@@ -25,8 +25,17 @@ export const ADMIN_KEY = 'prk_test-national-admin-key-0123456789abcdef'
 export const backend = testDatabaseUrl() === null ? 'embedded' : 'postgres'
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  // The delivery worker runs only in the tests that are about it.
-  return { ...loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY, WEBHOOKS_ENABLED: 'false' }), ...overrides }
+  // The delivery worker runs only in the tests that are about it. Rate limits are counted in every
+  // test, but generous enough that only the tests about them reach one.
+  const env = {
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEY: ADMIN_KEY,
+    WEBHOOKS_ENABLED: 'false',
+    RATE_LIMIT_PER_KEY: '1000000',
+    RATE_LIMIT_PER_ADDRESS: '1000000',
+    AUTH_FAILURE_LIMIT: '1000000'
+  }
+  return { ...loadConfig(env), ...overrides }
 }
 
 /**
@@ -66,7 +75,7 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
   const config = testConfig(overrides)
   const database = await openTestDatabase(t, config)
   await prepareDatabase(database.db, config, pino({ level: 'silent' }))
-  const app = await buildApp({ server: serverOptions(config), database, webhooks: webhookSettings(config) })
+  const app = await buildApp({ server: serverOptions(config), database, webhooks: webhookSettings(config), security: securitySettings(config) })
   t.teardown(() => app.close())
 
   const request: TestApp['request'] = ({ key = ADMIN_KEY, headers, ...options }) =>

@@ -20,6 +20,16 @@ export interface ApiKeysTable {
   created_by: string | null
   created_at: Generated<Date>
   revoked_at: Date | null
+  expires_at: Date | null
+  rotated_at: Date | null
+}
+
+/** Requests counted in one fixed window of one bucket (a key, an address ...), for rate limits. */
+export interface RateLimitCountersTable {
+  bucket: string
+  window_start: Date
+  expires_at: Date
+  hits: number
 }
 
 export interface AuditLogTable {
@@ -358,6 +368,7 @@ export interface FindingCountsTable {
 }
 
 export interface Database {
+  rate_limit_counters: RateLimitCountersTable
   finding_counts: FindingCountsTable
   webhooks: WebhooksTable
   webhook_dispatch: WebhookDispatchTable

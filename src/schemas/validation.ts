@@ -28,16 +28,30 @@ function makeAjv(coerceTypes: false | 'array', shared: TSchema[]): Ajv {
  */
 export const HANDLER_VALIDATES = 'x-validated-by-handler'
 
+/** What a deferred validator build checks: a test walks these to hold every input schema to the rules. */
+export interface ValidatorSource {
+  method: string
+  url: string
+  httpPart: string
+  schema: TSchema
+}
+
+export type OnDeferredCompile = (build: () => void, validator?: ValidatorSource) => void
+
 /**
  * Two validators: query strings, path parameters and headers arrive as text and are coerced to the
  * types their schemas say; a JSON body is taken as sent, so `42` is not a string and `""` is not null.
  */
-export function validatorCompiler(shared: TSchema[], onDeferred?: (build: () => void) => void): FastifySchemaCompiler<TSchema> {
+export function validatorCompiler(shared: TSchema[], onDeferred?: OnDeferredCompile): FastifySchemaCompiler<TSchema> {
   const strict = makeAjv(false, shared)
   const coercing = makeAjv('array', shared)
-  return ({ schema, httpPart }) => {
+  return ({ schema, httpPart, method, url }) => {
     if (httpPart === 'body' && (schema as Record<string, unknown>)[HANDLER_VALIDATES] === true) return () => true
-    return compiledOnFirstUse(() => (httpPart === 'body' ? strict : coercing).compile(schema) as FastifyValidationResult, onDeferred)
+    const source = { method, url, httpPart: httpPart ?? '', schema }
+    return compiledOnFirstUse(
+      () => (httpPart === 'body' ? strict : coercing).compile(schema) as FastifyValidationResult,
+      onDeferred && ((build) => onDeferred(build, source))
+    )
   }
 }
 

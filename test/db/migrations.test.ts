@@ -74,6 +74,7 @@ t.test('migrations build the schema from an empty database, then have nothing le
     'practice_areas',
     'practice_examples',
     'progress_updates',
+    'rate_limit_counters',
     'reference_data',
     'reviews',
     'webhook_attempts',

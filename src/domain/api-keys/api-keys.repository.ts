@@ -8,15 +8,12 @@ export interface NewApiKey {
   keyHash: string
   keyPrefix: string
   createdBy: string | null
+  expiresAt?: Date | null
 }
 
-export async function findActiveByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('key_hash', '=', keyHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
+/** The key with this hash, revoked or not, so that a refusal can say why. */
+export async function findByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst()
 }
 
 export async function findById(db: Executor, id: string): Promise<ApiKeyRow | undefined> {
@@ -32,7 +29,8 @@ export async function insert(db: Executor, key: NewApiKey): Promise<ApiKeyRow> {
       force_code: key.force,
       key_hash: key.keyHash,
       key_prefix: key.keyPrefix,
-      created_by: key.createdBy
+      created_by: key.createdBy,
+      expires_at: key.expiresAt ?? null
     })
     .returningAll()
     .executeTakeFirstOrThrow()
@@ -42,6 +40,21 @@ export async function revoke(db: Executor, id: string): Promise<ApiKeyRow | unde
   return db
     .updateTable('api_keys')
     .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** A new secret for a key that is not revoked; undefined when it is (or does not exist). */
+export async function replaceSecret(
+  db: Executor,
+  id: string,
+  secret: { keyHash: string; keyPrefix: string; expiresAt: Date | null }
+): Promise<ApiKeyRow | undefined> {
+  return db
+    .updateTable('api_keys')
+    .set({ key_hash: secret.keyHash, key_prefix: secret.keyPrefix, expires_at: secret.expiresAt, rotated_at: new Date() })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .returningAll()
@@ -86,6 +99,7 @@ export async function countActiveNationalAdmins(db: Executor): Promise<number> {
     .where('role', '=', 'admin')
     .where('force_code', 'is', null)
     .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }

@@ -6,6 +6,11 @@ export const RoleSchema = Type.Enum(ROLES, {
   description: 'viewer reads; contributor writes progress updates; registrar keeps the register; approver is the board; admin manages keys.'
 })
 
+const ExpiresAt = Type.Union([Timestamp, Type.Null()], {
+  description: 'When the key stops working, in the future; null or absent: it does not expire.',
+  examples: ['2027-03-31T23:59:59Z']
+})
+
 export const ApiKeySchema = Type.Object(
   {
     id: Uuid,
@@ -15,7 +20,9 @@ export const ApiKeySchema = Type.Object(
     prefix: Type.String({ description: 'The first characters of the key, to recognise it; never the whole key.' }),
     createdAt: Timestamp,
     createdBy: Type.Union([Uuid, Type.Null()], { description: 'The key that created it; null for the first admin key.' }),
-    revokedAt: Type.Union([Timestamp, Type.Null()])
+    revokedAt: Type.Union([Timestamp, Type.Null()]),
+    expiresAt: Type.Union([Timestamp, Type.Null()], { description: 'When the key stops working (401); null: it does not expire.' }),
+    rotatedAt: Type.Union([Timestamp, Type.Null()], { description: 'When its secret was last replaced; null: never rotated.' })
   },
   { $id: 'ApiKey', description: 'An API key, without its secret.' }
 )
@@ -34,9 +41,21 @@ export const CreateApiKeyBody = Type.Object(
     role: RoleSchema,
     force: Type.Union([ForceCode, Type.Null()], {
       description: 'The force the key is bound to; null (national, sees every force) only for a national admin to grant.'
-    })
+    }),
+    expiresAt: Type.Optional(ExpiresAt)
   },
   { additionalProperties: false }
+)
+
+export const RotateApiKeyBody = Type.Object(
+  {
+    expiresAt: Type.Optional(
+      Type.Union([Timestamp, Type.Null()], {
+        description: 'A new expiry, in the future; null: the key no longer expires. Absent: the key keeps its expiry (an expired key needs a new one).'
+      })
+    )
+  },
+  { additionalProperties: false, description: 'What else to change; {} (or no body at all) changes nothing but the secret.' }
 )
 
 export const ApiKeyListQuery = Type.Object(

@@ -25,6 +25,14 @@ function displayPrefix(secret: string): string {
   return secret.slice(0, KEY_PREFIX.length + 6)
 }
 
+/**
+ * What a log may say of a secret someone sent: the display prefix of one of our keys, which the
+ * key list shows anyway; of anything else, nothing (it may be a mistyped password).
+ */
+export function loggablePrefix(secret: string): string | null {
+  return secret.startsWith(KEY_PREFIX) && secret.length > KEY_PREFIX.length + 6 ? displayPrefix(secret) : null
+}
+
 export interface ApiKeyView {
   id: string
   name: string
@@ -34,6 +42,8 @@ export interface ApiKeyView {
   createdAt: string
   createdBy: string | null
   revokedAt: string | null
+  expiresAt: string | null
+  rotatedAt: string | null
 }
 
 export function toView(row: ApiKeyRow): ApiKeyView {
@@ -45,26 +55,52 @@ export function toView(row: ApiKeyRow): ApiKeyView {
     prefix: row.key_prefix,
     createdAt: row.created_at.toISOString(),
     createdBy: row.created_by,
-    revokedAt: row.revoked_at?.toISOString() ?? null
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    expiresAt: row.expires_at?.toISOString() ?? null,
+    rotatedAt: row.rotated_at?.toISOString() ?? null
   }
 }
 
-export async function authenticate(db: Db, secret: string): Promise<Principal | null> {
-  if (!secret.startsWith(KEY_PREFIX) && secret.length < 32) return null
+/** Why a key was refused: for the log, and for the caller when it holds the (expired) secret itself. */
+export type KeyCheck =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'unknown' | 'revoked' }
+  | { ok: false; reason: 'expired'; expiredAt: Date }
+
+export async function checkKey(db: Db, secret: string, now = new Date()): Promise<KeyCheck> {
+  if (!secret.startsWith(KEY_PREFIX) && secret.length < 32) return { ok: false, reason: 'unknown' }
   const hash = hashKey(secret)
-  const cached = cachedPrincipal(db, hash)
-  if (cached) return cached
-  const row = await keys.findActiveByHash(db, hash)
-  if (!row) return null
+  const cached = cachedPrincipal(db, hash, now.getTime())
+  if (cached) return { ok: true, principal: cached }
+  const row = await keys.findByHash(db, hash)
+  if (!row) return { ok: false, reason: 'unknown' }
+  if (row.revoked_at !== null) return { ok: false, reason: 'revoked' }
+  if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired', expiredAt: row.expires_at }
   const principal: Principal = { keyId: row.id, name: row.name, role: row.role as Role, force: row.force_code }
-  rememberPrincipal(db, hash, principal)
-  return principal
+  rememberPrincipal(db, hash, principal, now.getTime(), row.expires_at)
+  return { ok: true, principal }
+}
+
+export async function authenticate(db: Db, secret: string): Promise<Principal | null> {
+  const check = await checkKey(db, secret)
+  return check.ok ? check.principal : null
 }
 
 export interface CreateKeyInput {
   name: string
   role: Role
   force: string | null
+  /** ISO 8601; null or absent: the key does not expire. */
+  expiresAt?: string | null
+}
+
+/** A requested expiry as a Date, refused unless it is in the future. */
+function futureExpiry(expiresAt: string | null | undefined, now: Date): Date | null {
+  if (expiresAt === undefined || expiresAt === null) return null
+  const date = new Date(expiresAt)
+  if (Number.isNaN(date.getTime())) throw invalidField('body', 'expiresAt', 'must be a date-time such as 2027-03-31T23:59:59Z')
+  if (date <= now) throw invalidField('body', 'expiresAt', 'must be in the future')
+  return date
 }
 
 export async function createKey(
@@ -82,6 +118,7 @@ export async function createKey(
   if (input.force !== null && !(await forces.exists(db, input.force))) {
     throw invalidField('body', 'force', `is not a known force code: ${input.force}`)
   }
+  const expiresAt = futureExpiry(input.expiresAt, new Date())
   const secret = generateSecret()
   return db.transaction().execute(async (trx) => {
     const row = await keys.insert(trx, {
@@ -90,7 +127,8 @@ export async function createKey(
       force: input.force,
       keyHash: hashKey(secret),
       keyPrefix: displayPrefix(secret),
-      createdBy: principal.keyId
+      createdBy: principal.keyId,
+      expiresAt
     })
     const view = toView(row)
     await recordAudit(trx, actor, { entityType: 'api_key', entityId: row.id, action: 'create', force: row.force_code, after: view })
@@ -123,6 +161,45 @@ export async function revokeKey(db: Db, principal: Principal, actor: Actor, id: 
   })
   forgetPrincipals(db)
   return view
+}
+
+/**
+ * A new secret for the same key: same id, role, force and audit trail; the old secret stops
+ * working at once (here; on other instances within the key cache's few seconds).
+ */
+export async function rotateKey(
+  db: Db,
+  principal: Principal,
+  actor: Actor,
+  id: string,
+  input: { expiresAt?: string | null }
+): Promise<{ view: ApiKeyView; secret: string }> {
+  const now = new Date()
+  const secret = generateSecret()
+  const result = await db.transaction().execute(async (trx) => {
+    const existing = await keys.findById(trx, id)
+    if (!existing || !canSeeForce(principal, existing.force_code)) throw notFound(`No API key ${id}.`)
+    if (existing.revoked_at !== null) throw conflict('This key is revoked: create a new one instead.')
+    let expiresAt = existing.expires_at
+    if (input.expiresAt !== undefined) expiresAt = futureExpiry(input.expiresAt, now)
+    else if (expiresAt !== null && expiresAt <= now) {
+      throw invalidField('body', 'expiresAt', `is required: this key expired at ${expiresAt.toISOString()}; give a new expiry, or null for none`)
+    }
+    const rotated = await keys.replaceSecret(trx, id, { keyHash: hashKey(secret), keyPrefix: displayPrefix(secret), expiresAt })
+    if (!rotated) throw conflict('This key was revoked meanwhile: create a new one instead.')
+    const view = toView(rotated)
+    await recordAudit(trx, actor, {
+      entityType: 'api_key',
+      entityId: id,
+      action: 'rotate',
+      force: rotated.force_code,
+      before: toView(existing),
+      after: view
+    })
+    return { view, secret }
+  })
+  forgetPrincipals(db)
+  return result
 }
 
 export async function listKeys(

@@ -7,6 +7,8 @@ const MAX_KEYS = 1_000
 interface Entry {
   principal: Principal
   until: number
+  /** When the key itself expires (ms), or null: the entry is never served past it. */
+  keyExpiresAt: number | null
 }
 
 /**
@@ -14,7 +16,8 @@ interface Entry {
  * national load was one query in two. Only keys that exist are kept (a caller guessing keys
  * cannot fill it), at most MAX_KEYS, each for KEY_CACHE_MS. A revocation clears the cache of the
  * process that made it at once; another instance of the service may accept the revoked key for
- * up to KEY_CACHE_MS more. One cache per database, so processes holding several (tests) never mix them.
+ * up to KEY_CACHE_MS more. A key's own expiry is kept with it and never overstayed. One cache per
+ * database, so processes holding several (tests) never mix them.
  */
 const caches = new WeakMap<object, Map<string, Entry>>()
 
@@ -28,12 +31,12 @@ export function cachedPrincipal(db: object, hash: string, now = Date.now()): Pri
   const cache = cacheOf(db)
   const entry = cache.get(hash)
   if (!entry) return undefined
-  if (entry.until > now) return entry.principal
+  if (entry.until > now && (entry.keyExpiresAt === null || entry.keyExpiresAt > now)) return entry.principal
   cache.delete(hash)
   return undefined
 }
 
-export function rememberPrincipal(db: object, hash: string, principal: Principal, now = Date.now()): void {
+export function rememberPrincipal(db: object, hash: string, principal: Principal, now = Date.now(), keyExpiresAt: Date | null = null): void {
   const cache = cacheOf(db)
   if (cache.size >= MAX_KEYS) {
     // Oldest first: a Map iterates in insertion order.
@@ -41,7 +44,7 @@ export function rememberPrincipal(db: object, hash: string, principal: Principal
     if (oldest !== undefined) cache.delete(oldest)
   }
   cache.delete(hash)
-  cache.set(hash, { principal, until: now + KEY_CACHE_MS })
+  cache.set(hash, { principal, until: now + KEY_CACHE_MS, keyExpiresAt: keyExpiresAt?.getTime() ?? null })
 }
 
 export function forgetPrincipals(db: object): void {

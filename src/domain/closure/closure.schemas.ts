@@ -42,7 +42,15 @@ export const CreateClosureRequestBody = Type.Object(
     summary: Type.String({ minLength: 1, maxLength: 20_000 }),
     reviewId: Type.Optional(Type.Union([Uuid, Type.Null()]))
   },
-  { additionalProperties: false }
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        findingId: '3f6c1a52-8d0e-4b7a-9c1e-5a2f7d4b8e61',
+        summary: 'The force answers 101 calls within its agreed time frames (three months of data attached) and has embedded a call-back service; we ask the inspectorate to close this area for improvement.'
+      }
+    ]
+  }
 )
 
 export const TransitionBody = Type.Object(
@@ -55,7 +63,7 @@ export const TransitionBody = Type.Object(
     }),
     note: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000 }))
   },
-  { additionalProperties: false }
+  { additionalProperties: false, examples: [{ action: 'submit', note: 'Evidence pack checked by the registrar: ready for the board.' }] }
 )
 
 export const ClosureListQuery = Type.Object(

@@ -47,7 +47,7 @@ export const EventListQuery = Type.Object({
     })
   ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'How many events to return (1 to 1000).' }))
-})
+}, { additionalProperties: false })
 
 export const EventPageSchema = Type.Object(
   {

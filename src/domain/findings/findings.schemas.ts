@@ -107,7 +107,23 @@ export const CreateFindingBody = Type.Object(
       })
     )
   },
-  { additionalProperties: false }
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        force: 'cleveland',
+        reference: 'AFI-2022-01',
+        kind: 'area_for_improvement',
+        title: 'Answer non-emergency calls more quickly',
+        text: 'The force should make sure it answers non-emergency (101) calls for service within its agreed time frames, and reduces the number of callers who abandon their call.',
+        questions: [{ framework: 'peel-2021', ref: '1.1' }],
+        deadlineText: 'By March 2023',
+        forceLead: 'Assistant Chief Constable (Operations)',
+        deliveryLead: 'Head of the Force Control Room',
+        actions: [{ text: 'Review control room staffing against hourly demand' }, { text: 'Publish 101 answer times monthly to the board' }]
+      }
+    ]
+  }
 )
 
 export const UpdateFindingBody = Type.Object(
@@ -131,7 +147,7 @@ export const UpdateFindingBody = Type.Object(
     portalNote: Type.Optional(findingFields.portalNote),
     supersededById: Type.Optional(findingFields.supersededById)
   },
-  { additionalProperties: false, minProperties: 1 }
+  { additionalProperties: false, minProperties: 1, examples: [{ deliveryLead: 'Superintendent, Force Control Room', dueDate: '2023-06-30' }] }
 )
 
 export const FINDING_SORTS = ['reference', '-reference', 'dueDate', '-dueDate', 'updatedAt', '-updatedAt', 'createdAt', '-createdAt'] as const
@@ -198,9 +214,9 @@ export const HistoryEntrySchema = Type.Object(
 
 export const CreateActionBody = Type.Object(
   { text: text(5000), status: Type.Optional(Type.Enum(ACTION_STATUSES, { default: 'open' })) },
-  { additionalProperties: false }
+  { additionalProperties: false, examples: [{ text: 'Train control room supervisors in the revised THRIVE risk assessment' }] }
 )
 export const UpdateActionBody = Type.Object(
   { text: Type.Optional(text(5000)), status: Type.Optional(Type.Enum(ACTION_STATUSES)) },
-  { additionalProperties: false, minProperties: 1 }
+  { additionalProperties: false, minProperties: 1, examples: [{ status: 'done' }] }
 )

@@ -26,12 +26,22 @@ export const CreateGovernanceGroupBody = Type.Object(
     chair: Type.Optional(fields.chair),
     meetingFrequency: Type.Optional(fields.meetingFrequency)
   },
-  { additionalProperties: false }
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        force: 'cleveland',
+        name: 'Vulnerability Delivery and Assurance Group',
+        chair: 'Assistant Chief Constable (Protecting Vulnerable People)',
+        meetingFrequency: 'Monthly'
+      }
+    ]
+  }
 )
 
 export const UpdateGovernanceGroupBody = Type.Object(
   { name: Type.Optional(fields.name), chair: Type.Optional(fields.chair), meetingFrequency: Type.Optional(fields.meetingFrequency) },
-  { additionalProperties: false, minProperties: 1 }
+  { additionalProperties: false, minProperties: 1, examples: [{ meetingFrequency: 'Fortnightly' }] }
 )
 
 export const GovernanceGroupListQuery = Type.Object(

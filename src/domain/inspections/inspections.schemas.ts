@@ -75,7 +75,24 @@ export const CreateInspectionBody = Type.Object(
     framework: Type.Optional(fields.framework),
     milestones: Type.Optional(fields.milestones)
   },
-  { additionalProperties: false }
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        force: 'cleveland',
+        key: 'peel-2021-22',
+        title: 'PEEL 2021/22: an inspection of Cleveland Police',
+        label: 'PEEL 2021/22',
+        kind: 'peel',
+        category: 'local_peel',
+        scope: 'force',
+        year: 2022,
+        publishedOn: '2022-09-16',
+        framework: 'peel-2021',
+        milestones: [{ kind: 'report_publication', title: 'Report published', date: '2022-09-16', dateText: null, note: null }]
+      }
+    ]
+  }
 )
 
 export const UpdateInspectionBody = Type.Object(
@@ -93,7 +110,7 @@ export const UpdateInspectionBody = Type.Object(
     framework: Type.Optional(fields.framework),
     milestones: Type.Optional(fields.milestones)
   },
-  { additionalProperties: false, minProperties: 1 }
+  { additionalProperties: false, minProperties: 1, examples: [{ label: 'PEEL 2021/22', publishedOn: '2022-09-16' }] }
 )
 
 export const InspectionListQuery = Type.Object(

@@ -81,7 +81,28 @@ export const CreateProgressUpdateBody = Type.Object(
       )
     )
   },
-  { additionalProperties: false }
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        position: 'Partially met: the new 101 call-back service is live; answer times have improved but are not yet within target.',
+        activities: 'Control room staffing realigned to hourly demand from January; call-back service launched in February.',
+        impact: 'Average 101 answer time down from 9 to 4 minutes; abandoned calls down from 21% to 11%.',
+        evidence: [
+          { title: 'Control room demand and staffing review', kind: 'report', location: 'SharePoint: Force Control Room/Reviews', date: '2023-01-12' },
+          { title: 'IAMB minutes, March 2023', kind: 'meeting_record', location: null, date: '2023-03-08' }
+        ],
+        ongoingActions: [
+          {
+            description: 'Recruit and train 12 additional call handlers',
+            anticipatedImpact: '101 calls answered within 5 minutes at peak times',
+            expectedCompletion: '2023-09-30',
+            status: 'ongoing'
+          }
+        ]
+      }
+    ]
+  }
 )
 
 export const UpdateOngoingActionBody = Type.Object(
@@ -90,7 +111,12 @@ export const UpdateOngoingActionBody = Type.Object(
     reason: Type.Optional(text(2000)),
     status: Type.Optional(Type.Enum(ACTION_STATUSES))
   },
-  { additionalProperties: false, minProperties: 1, description: 'Moving expectedCompletion needs a reason; the earlier date is kept.' }
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'Moving expectedCompletion needs a reason; the earlier date is kept.',
+    examples: [{ expectedCompletion: '2023-12-31', reason: 'The second training course was cancelled; the next runs in November.' }]
+  }
 )
 
 export const REVIEW_OUTCOMES = ['request_closure', 'embed_and_sustain', 'remedial_action'] as const
@@ -116,7 +142,15 @@ export const CreateReviewBody = Type.Object(
     rationale: text(20_000),
     governanceGroupId: Type.Optional(Type.Union([Uuid, Type.Null()]))
   },
-  { additionalProperties: false }
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        outcome: 'request_closure',
+        rationale: 'Answer times have been within target for three consecutive months and the call-back service is embedded; the board agrees the evidence supports closure.'
+      }
+    ]
+  }
 )
 
 export const UpdatesQuery = Type.Object(PageQuery.properties, { additionalProperties: false })

@@ -63,7 +63,7 @@ export const UpdateWebhookBody = Type.Object(
   { additionalProperties: false, minProperties: 1, examples: [{ active: false }] }
 )
 
-export const WebhookListQuery = Type.Object({ ...PageQuery.properties, force: Type.Optional(ForceCode) })
+export const WebhookListQuery = Type.Object({ ...PageQuery.properties, force: Type.Optional(ForceCode) }, { additionalProperties: false })
 
 export const AttemptSchema = Type.Object({
   attemptedAt: Timestamp,
@@ -92,7 +92,10 @@ export const DeliverySchema = Type.Object(
   { $id: 'WebhookDelivery', description: 'One event on its way to one webhook.' }
 )
 
-export const DeliveryListQuery = Type.Object({
-  ...PageQuery.properties,
-  status: Type.Optional(Type.Enum(['pending', 'delivered', 'failed']))
-})
+export const DeliveryListQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    status: Type.Optional(Type.Enum(['pending', 'delivered', 'failed']))
+  },
+  { additionalProperties: false }
+)

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { type Principal, type Role, ROLES } from '../../domain/access/roles.ts'
 import type { Actor } from '../../domain/audit/audit.repository.ts'
-import { authenticate } from '../../domain/api-keys/api-keys.service.ts'
+import { checkKey, loggablePrefix } from '../../domain/api-keys/api-keys.service.ts'
 import { forbidden, unauthorized } from '../../problems.ts'
 import { problem } from '../../schemas/common.ts'
 
@@ -23,8 +23,9 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i
 /** The problems any protected operation can answer with, declared once for the contract. */
 const COMMON_PROBLEMS = {
   400: 'The request is malformed or fails validation; `errors` names each field.',
-  401: 'No API key, or one that is unknown or revoked.',
+  401: 'No API key, or one that is unknown, revoked or expired.',
   403: "The key's role may not do this, or the key belongs to another force.",
+  429: 'Too many requests from this key or address, or too many failed authentications from this address; retry after Retry-After seconds.',
   500: 'A fault of ours; quote the requestId.',
   503: 'The database is unreachable; retry after the Retry-After delay.'
 } as const
@@ -40,6 +41,9 @@ function describeRoles(allow: readonly Role[]): string {
 /**
  * Authentication for every /v1 route, and the role check each route declares in `config.allow`.
  * Runs on onRequest, before the body is read: an unauthenticated caller costs us no parsing.
+ * Each request is then counted against the rate limits: its key's and its address's, or, when
+ * the key is refused, its address's failed authentications. A refusal is logged with the key's
+ * display prefix at most, never the key.
  */
 export default fp(
   async function auth(app: FastifyInstance) {
@@ -63,20 +67,37 @@ export default fp(
       }
     })
 
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       const allow = request.routeOptions.config.allow
       if (!allow) return
       const header = request.headers.authorization
-      if (header === undefined) throw unauthorized('Send an API key as Authorization: Bearer <key>.')
-      const match = BEARER.exec(header)
-      if (!match?.[1]) throw unauthorized('The Authorization header must be Bearer <key>.')
-      const principal = await authenticate(app.db, match[1])
-      if (!principal) throw unauthorized('The API key is unknown or has been revoked.')
+      if (header === undefined) {
+        await app.countRequest(request, reply)
+        throw unauthorized('Send an API key as Authorization: Bearer <key>.')
+      }
+      const secret = BEARER.exec(header)?.[1]
+      if (!secret) {
+        request.log.warn({ reason: 'malformed', address: request.ip }, 'authentication failed')
+        await app.countRequest(request, reply, { authFailed: true })
+        throw unauthorized('The Authorization header must be Bearer <key>.')
+      }
+      const check = await checkKey(app.db, secret)
+      if (!check.ok) {
+        request.log.warn({ reason: check.reason, keyPrefix: loggablePrefix(secret), address: request.ip }, 'authentication failed')
+        await app.countRequest(request, reply, { authFailed: true })
+        throw unauthorized(
+          check.reason === 'expired'
+            ? `The API key expired at ${check.expiredAt.toISOString()}. Ask an admin to rotate it or for a new one.`
+            : 'The API key is unknown or has been revoked.'
+        )
+      }
+      const principal = check.principal
       request.principal = principal
+      await app.countRequest(request, reply, { keyId: principal.keyId })
       if (!allow.includes(principal.role)) {
         throw forbidden(`A ${principal.role} key may not do this. ${describeRoles(allow)}`)
       }
     })
   },
-  { name: 'auth', dependencies: ['db'] }
+  { name: 'auth', dependencies: ['db', 'rate-limit'] }
 )

@@ -4,6 +4,44 @@ import fp from 'fastify-plugin'
 
 export const API_VERSION = '1.0.0'
 
+/** The headers of rate-limited responses, declared once under components.headers. */
+const HEADERS = {
+  'RateLimit-Limit': {
+    description: 'The quota of the limit closest to being used up: this key per minute, this address per minute, or failed authentications from this address per 15 minutes.',
+    schema: { type: 'integer', minimum: 1 }
+  },
+  'RateLimit-Remaining': { description: 'Requests left in that quota.', schema: { type: 'integer', minimum: 0 } },
+  'RateLimit-Reset': { description: "Seconds until that quota's window ends.", schema: { type: 'integer', minimum: 1 } },
+  'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } }
+}
+const headerRef = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` })
+
+type Responses = Record<string, { headers?: Record<string, unknown> }>
+type Document = { paths?: Record<string, Record<string, { responses?: Responses }>>; components?: Record<string, unknown> }
+
+/**
+ * Every /v1 response is counted against the rate limits and says so in its headers (2xx and 4xx;
+ * a 5xx may come before the count); a 429 and a 503 also carry Retry-After.
+ */
+function declareRateLimitHeaders<T>(document: T): T {
+  const doc = document as Document
+  doc.components = { ...doc.components, headers: HEADERS }
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    if (!path.startsWith('/v1/')) continue
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const headers: Record<string, unknown> = {}
+        if (/^[24]/.test(status)) {
+          for (const name of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] as const) headers[name] = headerRef(name)
+        }
+        if (status === '429' || status === '503') headers['Retry-After'] = headerRef('Retry-After')
+        if (Object.keys(headers).length > 0) response.headers = { ...response.headers, ...headers }
+      }
+    }
+  }
+  return document
+}
+
 /** Builds the OpenAPI 3.1 document from the route schemas. */
 export default fp(
   async function openapi(app: FastifyInstance) {
@@ -45,6 +83,7 @@ export default fp(
           }
         }
       },
+      transformObject: (document) => ('openapiObject' in document ? declareRateLimitHeaders(document.openapiObject) : document.swaggerObject),
       // Shared schemas keep their $id as their component name instead of def-0, def-1 ...
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)

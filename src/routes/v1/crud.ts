@@ -38,7 +38,7 @@ export interface CrudSpec {
   remove?(principal: Principal, actor: Actor, id: string, version: number): Promise<void>
 }
 
-const Params = Type.Object({ id: Uuid })
+const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 
 export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
   app.get(
@@ -49,6 +49,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
         operationId: `list${spec.plural}`,
         tags: [spec.tag],
         summary: spec.summaries.list,
+        description: `Paged: pass the \`nextCursor\` of one page as \`cursor\` for the next. A force key sees its own force's only; a national key sees every force's, or one force's with \`force\`.`,
         querystring: spec.listQuery,
         response: { 200: Page(ref(spec.schema), `A page of ${spec.plural}.`) }
       }
@@ -87,6 +88,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
         operationId: `get${spec.name}`,
         tags: [spec.tag],
         summary: spec.summaries.get,
+        description: 'One record by its `id`. The `ETag` header carries its version: send it back as `If-Match` to change or remove it.',
         params: Params,
         response: { 200: ref(spec.schema), 404: problem('None visible to this key.') }
       }
@@ -126,6 +128,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
           operationId: `delete${spec.name}`,
           tags: [spec.tag],
           summary: spec.summaries.remove,
+          description: 'Needs `If-Match` with the ETag you read: 428 without it, 412 if someone changed it since. Refused (409) while anything still refers to it.',
           params: Params,
           headers: IfMatchHeaders,
           response: { 204: Type.Null({ description: 'Removed.' }), ...updateProblems }

@@ -5,9 +5,10 @@ import {
   ApiKeyListQuery,
   ApiKeySchema,
   CreateApiKeyBody,
-  CreatedApiKeySchema
+  CreatedApiKeySchema,
+  RotateApiKeyBody
 } from '../../../domain/api-keys/api-keys.schemas.ts'
-import { createKey, listKeys, revokeKey } from '../../../domain/api-keys/api-keys.service.ts'
+import { createKey, listKeys, revokeKey, rotateKey } from '../../../domain/api-keys/api-keys.service.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
 
@@ -20,7 +21,9 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createApiKey',
         tags: ['api-keys'],
         summary: 'Create an API key; its secret is returned once',
-        description: 'A force admin creates keys for its own force only; a national admin for any force, or national keys.',
+        description:
+          'A force admin creates keys for its own force only; a national admin for any force, or national keys. ' +
+          'With `expiresAt` the key stops working at that moment (401).',
         body: CreateApiKeyBody,
         response: { 201: ref(CreatedApiKeySchema) }
       }
@@ -55,7 +58,7 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'revokeApiKey',
         tags: ['api-keys'],
         summary: 'Revoke an API key; it stops working at once',
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: Uuid }, { additionalProperties: false }),
         response: {
           200: ref(ApiKeySchema),
           404: problem('No such key visible to this caller.'),
@@ -64,6 +67,37 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request) => revokeKey(app.db, request.principal, actorOf(request), request.params.id)
+  )
+
+  app.post(
+    '/:id/rotate',
+    {
+      config: { allow: allow.admins },
+      // The body is optional: no body is the same as {}.
+      preValidation: async (request) => {
+        request.body ??= {}
+      },
+      schema: {
+        operationId: 'rotateApiKey',
+        tags: ['api-keys'],
+        summary: 'Give an API key a new secret; the old one stops working at once',
+        description:
+          'The key keeps its id, name, role and force; its new secret is returned once. Optionally sets a new `expiresAt`. ' +
+          'Other instances of the service may accept the old secret for a few more seconds (their key cache).',
+        params: Type.Object({ id: Uuid }, { additionalProperties: false }),
+        body: RotateApiKeyBody,
+        response: {
+          200: ref(CreatedApiKeySchema),
+          404: problem('No such key visible to this caller.'),
+          409: problem('The key is revoked.')
+        }
+      }
+    },
+    async (request, reply) => {
+      const { view, secret } = await rotateKey(app.db, request.principal, actorOf(request), request.params.id, request.body)
+      reply.header('cache-control', 'no-store')
+      return { ...view, key: secret }
+    }
   )
 }
 

@@ -8,7 +8,7 @@ import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
 import { expectedVersion } from '../../../domain/shared/concurrency.ts'
 import { IdempotencyHeaders, created, createProblems, withEtag } from '../../../schemas/http.ts'
 
-const Params = Type.Object({ id: Uuid })
+const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 
 const closureRequests: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -19,6 +19,8 @@ const closureRequests: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listClosureRequests',
         tags: ['closure'],
         summary: 'Closure requests, oldest first, with their moves',
+        description:
+          "Closure requests across the register, oldest first, filtered by `force`, `status` or `findingId`, each with every move it has made from draft to the inspectorate's decision. Paged by `cursor`.",
         querystring: ClosureListQuery,
         response: { 200: Page(ref(ClosureRequestSchema), 'A page of closure requests.') }
       }
@@ -52,6 +54,8 @@ const closureRequests: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getClosureRequest',
         tags: ['closure'],
         summary: 'One closure request with every move',
+        description:
+          'A closure request by its `id`: its summary, the evidence pinned when it was drafted, its status and every transition with who made it and when.',
         params: Params,
         response: { 200: ref(ClosureRequestSchema), 404: problem('No such request visible to this key.') }
       }

@@ -24,7 +24,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'progress updates with their ongoing actions (and every expected date they have had), and reviews. Export and import ' +
           'again and nothing changes. `xlsx` has one sheet per kind of record; `csv` gives one of those sheets (`sheet`). ' +
           'Closure requests and the audit trail are not part of it; the statuses they set are.',
-        querystring: ExportQuery,
+        querystring: Type.Object(ExportQuery.properties, { additionalProperties: false }),
         produces: ['application/json', 'text/csv', XLSX_TYPE],
         response: {
           200: {

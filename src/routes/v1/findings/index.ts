@@ -19,8 +19,8 @@ import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, PageQuery, Uuid, problem, ref } from '../../../schemas/common.ts'
 import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, wantsCsv, withEtag } from '../../../schemas/http.ts'
 
-const Params = Type.Object({ id: Uuid })
-const ActionParams = Type.Object({ id: Uuid, actionId: Uuid })
+const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
+const ActionParams = Type.Object({ id: Uuid, actionId: Uuid }, { additionalProperties: false })
 
 const CSV_COLUMNS: CsvColumn<findings.FindingView>[] = [
   { header: 'id', value: (f) => f.id },
@@ -115,6 +115,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getFinding',
         tags: ['register'],
         summary: 'One finding with its separate actions',
+        description:
+          'A finding by its `id`, with the separate actions the inspectorate listed under it. The `ETag` header carries its version: send it back as `If-Match` to change or remove it.',
         params: Params,
         response: { 200: ref(FindingDetailSchema), 404: problem('No such finding visible to this key.') }
       }
@@ -152,6 +154,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getFindingHistory',
         tags: ['register'],
         summary: 'Every change to a finding and its actions, oldest first, from the audit log',
+        description:
+          'The audit trail of a finding: every create, change and removal of it and of its actions, with who made it (the API key), when, the request id, and the values before and after.',
         params: Params,
         querystring: Type.Object(PageQuery.properties, { additionalProperties: false }),
         response: { 200: Page(ref(HistoryEntrySchema), 'A page of changes.'), 404: problem('No such finding visible to this key.') }
@@ -168,6 +172,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listFindingActions',
         tags: ['register'],
         summary: "A finding's separate actions, in order",
+        description:
+          'The separate actions the inspectorate listed under a finding (for example the numbered actions of a National Child Protection Inspection recommendation), in their published order, each open or done.',
         params: Params,
         response: { 200: Page(ref(ActionSchema), 'Every action of the finding.'), 404: problem('No such finding visible to this key.') }
       }
@@ -183,6 +189,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'addFindingAction',
         tags: ['register'],
         summary: 'Add a separate action to a finding',
+        description:
+          "Appends an action to the end of the finding's list. Actions are the inspectorate's own sub-items of a finding; the force's own plans go in progress updates as ongoing actions.",
         params: Params,
         headers: IdempotencyHeaders,
         body: CreateActionBody,
@@ -205,6 +213,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateFindingAction',
         tags: ['register'],
         summary: 'Change an action (its text, or mark it done)',
+        description:
+          "Send only what changes. Needs `If-Match` with the action's ETag: 428 without it, 412 if someone changed the action since you read it.",
         params: ActionParams,
         headers: IfMatchHeaders,
         body: UpdateActionBody,
@@ -234,6 +244,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'deleteFindingAction',
         tags: ['register'],
         summary: 'Remove an action',
+        description:
+          "Removes an action listed in error. Needs `If-Match` with the action's ETag. The removal stays in the finding's history.",
         params: ActionParams,
         headers: IfMatchHeaders,
         response: { 204: Type.Null({ description: 'Removed.' }), ...updateProblems }

@@ -16,6 +16,8 @@ const forces: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listForces',
         tags: ['forces'],
         summary: 'List the forces, by code',
+        description:
+          'The territorial police forces of England and Wales. Each has a stable `code` (e.g. `cleveland`, `avon-and-somerset`) that every other endpoint uses to name a force. Paged: pass the `nextCursor` of one page as `cursor` for the next.',
         querystring: ForceListQuery,
         response: { 200: Page(ref(ForceSchema), 'A page of forces.') }
       }
@@ -31,7 +33,9 @@ const forces: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getForce',
         tags: ['forces'],
         summary: 'One force',
-        params: Type.Object({ code: ForceCode }),
+        description:
+          'A force by its `code`, e.g. `cleveland`: its name and country.',
+        params: Type.Object({ code: ForceCode }, { additionalProperties: false }),
         response: { 200: ref(ForceSchema), 404: problem('No force with that code.') }
       }
     },
@@ -46,7 +50,9 @@ const forces: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getForceGradeHistory',
         tags: ['forces', 'gradings'],
         summary: "A force's published grades across framework versions",
-        params: Type.Object({ code: ForceCode }),
+        description:
+          'Every PEEL grade published for this force, under each framework version it was inspected against, so its grades can be followed from one inspection to the next.',
+        params: Type.Object({ code: ForceCode }, { additionalProperties: false }),
         response: { 200: ref(GradeHistorySchema), 404: problem('No force with that code.') }
       }
     },

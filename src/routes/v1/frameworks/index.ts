@@ -23,6 +23,8 @@ const frameworks: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listFrameworks',
         tags: ['frameworks'],
         summary: 'The PEEL framework versions',
+        description:
+          'The versions of the PEEL assessment framework the inspectorate has used (peel-2018, peel-2021, peel-2023, peel-2025), each with its period and grading scale. Findings link to their questions.',
         response: { 200: Page(ref(FrameworkSchema), 'Every framework version, oldest first.') }
       }
     },
@@ -37,7 +39,9 @@ const frameworks: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getFramework',
         tags: ['frameworks'],
         summary: 'One framework version',
-        params: Type.Object({ key: FrameworkKey }),
+        description:
+          'A framework version by its `key`, e.g. `peel-2021`: its title, period, grading scale and source.',
+        params: Type.Object({ key: FrameworkKey }, { additionalProperties: false }),
         response: { 200: ref(FrameworkSchema), 404: problem('No such framework version.') }
       }
     },
@@ -52,7 +56,9 @@ const frameworks: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listFrameworkQuestions',
         tags: ['frameworks'],
         summary: "A framework version's questions, in document order",
-        params: Type.Object({ key: FrameworkKey }),
+        description:
+          'The questions of a framework version as it numbers them (e.g. `1`, `1.1`), in the order the framework document lists them, with which ones are graded.',
+        params: Type.Object({ key: FrameworkKey }, { additionalProperties: false }),
         querystring: QuestionListQuery,
         response: { 200: Page(ref(QuestionSchema), 'A page of questions.'), 404: problem('No such framework version.') }
       }
@@ -68,7 +74,9 @@ const frameworks: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getFrameworkQuestion',
         tags: ['frameworks'],
         summary: 'One question with all its criteria',
-        params: Type.Object({ key: FrameworkKey, ref: QuestionRef }),
+        description:
+          'A question by its `ref` within the framework, e.g. `1.1` of `peel-2021`, with every criterion the inspectorate judges it by.',
+        params: Type.Object({ key: FrameworkKey, ref: QuestionRef }, { additionalProperties: false }),
         response: { 200: ref(QuestionDetailSchema), 404: problem('No such framework version or question.') }
       }
     },
@@ -89,7 +97,7 @@ const frameworks: FastifyPluginAsyncTypebox = async (app) => {
           "the force's open findings linked to the question, a question under it or a related question, each with its latest progress update and " +
           "every evidence item reported; `withoutEvidence`, those with none yet; `grades`, the force's published grades in those areas, oldest first.\n\n" +
           'A force key sees its own force (naming another `force` is 403); a national key must name the `force` (400 without it).',
-        params: Type.Object({ key: FrameworkKey, ref: QuestionRef }),
+        params: Type.Object({ key: FrameworkKey, ref: QuestionRef }, { additionalProperties: false }),
         querystring: GapQuery,
         response: { 200: GapSchema, 404: problem('No such framework version, question or force.') }
       }

@@ -32,6 +32,26 @@ async function readFiles(request: FastifyRequest): Promise<exchange.UploadedFile
   return files
 }
 
+/** The smallest useful register document: one new finding, laid over what the register holds. */
+const DOCUMENT_EXAMPLE = {
+  format: 'peel-register.register/v1',
+  force: 'cleveland',
+  governanceGroups: [],
+  inspections: [],
+  findings: [
+    {
+      reference: 'AFI-2022-02',
+      kind: 'area_for_improvement',
+      scope: 'force',
+      title: 'Record crimes reported through the online portal within 24 hours',
+      text: 'The force should make sure that crimes reported to it online are recorded within 24 hours of the report.',
+      deadlineText: 'By June 2023',
+      status: 'open',
+      portalStatus: 'open'
+    }
+  ]
+}
+
 const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(multipart, { limits: { fileSize: IMPORT_LIMIT_BYTES, files: MAX_FILES, fields: 0, parts: MAX_FILES } })
 
@@ -54,11 +74,11 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'findings default to scope force, status open, portal status open. Data is checked strictly: every problem is listed by sheet, ' +
           'row and column, and nothing is written unless there are none. `dryRun=true` checks everything and reports what would change. ' +
           'An import takes the register for itself while it runs: other writes to it wait.',
-        querystring: ImportQuery,
+        querystring: Type.Object(ImportQuery.properties, { additionalProperties: false }),
         consumes: ['application/json', 'multipart/form-data'],
         body: {
           content: {
-            'application/json': { schema: { $ref: 'RegisterDocument#', [HANDLER_VALIDATES]: true } },
+            'application/json': { schema: { allOf: [{ $ref: 'RegisterDocument#' }], [HANDLER_VALIDATES]: true, examples: [DOCUMENT_EXAMPLE] } },
             'multipart/form-data': {
               schema: {
                 type: 'object',

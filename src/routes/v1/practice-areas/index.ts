@@ -15,6 +15,8 @@ const practiceAreas: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listPracticeAreas',
         tags: ['practice'],
         summary: "The compendium's practice areas with their introductions and example counts",
+        description:
+          'The areas the compendium of effective and innovative practice is organised by, each with its introduction and how many examples it holds; filter `GET /v1/practice-examples` by area.',
         querystring: Type.Object({ framework: Type.Optional(FrameworkKey) }, { additionalProperties: false }),
         response: { 200: Page(ref(PracticeAreaSchema), 'Every practice area, in the order of the compendium.') }
       }

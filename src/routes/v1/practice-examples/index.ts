@@ -30,7 +30,9 @@ const practiceExamples: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getPracticeExample',
         tags: ['practice'],
         summary: 'One practice example',
-        params: Type.Object({ id: Type.String({ pattern: '^peel-[0-9]{4}-[0-9]{3,}$' }) }),
+        description:
+          "A practice example by its `id`: the force, the framework question and practice area it was noted under, the force's grade there, and what the inspectorate said of it (objective, detail, outcome).",
+        params: Type.Object({ id: Type.String({ pattern: '^peel-[0-9]{4}-[0-9]{3,}$' }) }, { additionalProperties: false }),
         response: { 200: ref(PracticeExampleSchema), 404: problem('No such example.') }
       }
     },

@@ -16,7 +16,7 @@ import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
 import { IdempotencyHeaders, IfMatchHeaders, created, updateProblems, withEtag } from '../../../schemas/http.ts'
 
-const Params = Type.Object({ id: Uuid })
+const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 const notFound = problem('No such finding visible to this key.')
 const reused = problem('The Idempotency-Key was used for a different request.')
 
@@ -53,6 +53,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listProgressUpdates',
         tags: ['progress'],
         summary: "A finding's progress updates, newest first",
+        description:
+          'Every progress update reported on a finding, newest first, each with its evidence and the ongoing actions it reported. Updates are never edited: a correction is a later update.',
         params: Params,
         querystring: UpdatesQuery,
         response: { 200: Page(ref(ProgressUpdateSchema), 'A page of progress updates.'), 404: notFound }
@@ -69,6 +71,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listOngoingActions',
         tags: ['progress'],
         summary: "A finding's ongoing actions with every expected date they have had",
+        description:
+          "The actions the force reported as still ongoing or not started, from all the finding's updates, each with its `dateHistory` (every expected completion date and why it moved) and `slippageDays`.",
         params: Params,
         response: { 200: Page(ref(OngoingActionSchema), 'Every ongoing action of the finding.'), 404: notFound }
       }
@@ -84,7 +88,7 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateOngoingAction',
         tags: ['progress'],
         summary: 'Move an ongoing action’s expected completion (with a reason) or change its status',
-        params: Type.Object({ id: Uuid, actionId: Uuid }),
+        params: Type.Object({ id: Uuid, actionId: Uuid }, { additionalProperties: false }),
         headers: IfMatchHeaders,
         body: UpdateOngoingActionBody,
         response: { 200: ref(OngoingActionSchema), ...updateProblems }
@@ -113,6 +117,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'addReview',
         tags: ['progress'],
         summary: 'Record a board or group review: request closure, embed and sustain, or remedial action',
+        description:
+          "The outcome of a board or delivery and assurance group looking at a finding's progress (001 section 3.5), with the rationale and, optionally, the group that reviewed. A `request_closure` review can then start a closure request.",
         params: Params,
         headers: IdempotencyHeaders,
         body: CreateReviewBody,
@@ -135,6 +141,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listReviews',
         tags: ['progress'],
         summary: "A finding's reviews, newest first",
+        description:
+          "Every review recorded on a finding, newest first: the outcome, the rationale, the group and the reviewer's key.",
         params: Params,
         response: { 200: Page(ref(ReviewSchema), 'Every review of the finding.'), 404: notFound }
       }

@@ -23,7 +23,7 @@ const boardPackRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`awaitingBoard`, closure requests before the board (board_review); `slippage`, every move of an ongoing action\'s expected completion ' +
           "made on or after `since` (by default the day of the group's last meeting, taken as the latest review it recorded; every move if it has " +
           'recorded none); and `overdue` on `asOf` (today, UTC, by default), as GET /v1/reports/overdue. A group of another force is 404 to a force key.',
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: Uuid }, { additionalProperties: false }),
         querystring: BoardPackQuery,
         response: { 200: BoardPackSchema, 404: problem('No such governance group visible to this key.') }
       }

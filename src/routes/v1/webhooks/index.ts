@@ -16,8 +16,8 @@ import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
 import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, withEtag } from '../../../schemas/http.ts'
 
-const Params = Type.Object({ id: Uuid })
-const DeliveryParams = Type.Object({ id: Uuid, deliveryId: Uuid })
+const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
+const DeliveryParams = Type.Object({ id: Uuid, deliveryId: Uuid }, { additionalProperties: false })
 const notFound = { 404: problem('No such webhook (or delivery) visible to this key.') }
 
 const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,6 +31,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listWebhooks',
         tags: ['webhooks'],
         summary: "List the webhooks of a force's register",
+        description:
+          "The URLs subscribed to a register's events, with the event types each receives and whether it is active. Secrets are never listed: they are shown once, on create and on rotation.",
         querystring: WebhookListQuery,
         response: { 200: Page(ref(WebhookSchema), 'A page of webhooks, oldest first.') }
       }
@@ -68,7 +70,14 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/:id',
     {
       config: { allow: who },
-      schema: { operationId: 'getWebhook', tags: ['webhooks'], summary: 'One webhook (without its secret)', params: Params, response: { 200: ref(WebhookSchema), ...notFound } }
+      schema: {
+        operationId: 'getWebhook',
+        tags: ['webhooks'],
+        summary: 'One webhook (without its secret)',
+        description: 'A webhook by its `id`: where it points, the event types it receives, whether it is active, and its ETag for changes.',
+        params: Params,
+        response: { 200: ref(WebhookSchema), ...notFound }
+      }
     },
     async (request, reply) => withEtag(reply, await webhooks.getWebhook(app.db, request.principal, request.params.id))
   )
@@ -122,6 +131,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'deleteWebhook',
         tags: ['webhooks'],
         summary: 'Unsubscribe: the webhook and its queued deliveries go',
+        description:
+          "Removes the subscription; deliveries still queued for it are dropped and no more are made. Needs `If-Match` with the webhook's ETag.",
         params: Params,
         headers: IfMatchHeaders,
         response: { 204: Type.Null({ description: 'Removed.' }), ...updateProblems }
@@ -142,6 +153,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listWebhookDeliveries',
         tags: ['webhooks'],
         summary: "A webhook's deliveries, newest first, each with every attempt",
+        description:
+          'What was sent to a webhook: each delivery (one event) with its status and every attempt, its response status and timing, newest first. Use it to see why a receiver is failing.',
         params: Params,
         querystring: DeliveryListQuery,
         response: { 200: Page(ref(DeliverySchema), 'A page of deliveries, newest first.'), ...notFound }
@@ -158,6 +171,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getWebhookDelivery',
         tags: ['webhooks'],
         summary: 'One delivery with its attempts',
+        description:
+          'A delivery by its `id`: the event it carried, its status, when the next attempt is due, and every attempt made so far.',
         params: DeliveryParams,
         response: { 200: ref(DeliverySchema), ...notFound }
       }
