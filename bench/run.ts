@@ -134,7 +134,8 @@ async function main(): Promise<void> {
     const force = data.forces[Math.floor(data.forces.length / 2)]!
     const samples = await sampleIds(databaseUrl, force)
 
-    const env = { DATABASE_URL: databaseUrl, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', WEBHOOKS_ENABLED: 'false' }
+    // Rate limits off: one key asking a thousand times a second is what they exist to refuse.
+    const env = { DATABASE_URL: databaseUrl, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', WEBHOOKS_ENABLED: 'false', RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PER_ADDRESS: '0' }
     // The service as `npm start` runs it; the baseline through tsx, which costs it nothing once started.
     const real = await startServer('service', ['scripts/start.js'], env, '/health/ready')
     const baseline = await startServer('baseline', ['--import', 'tsx', 'bench/baseline.ts'], { DATABASE_URL: databaseUrl }, `/v1/reports/summary?force=${force}`)
