@@ -1,6 +1,7 @@
 import { ConfigError } from '../config.ts'
 import { DataDirLockedError } from '../db/data-dir-lock.ts'
 import { HttpProblem } from '../problems.ts'
+import { isDatabaseUnavailable } from '../db/errors.ts'
 
 /**
  * Exit codes, from BSD's sysexits.h where one fits, so that a script can tell a mistake in the
@@ -45,35 +46,6 @@ export class UsageError extends CliError {
   }
 }
 
-/** PostgreSQL SQLSTATEs and driver codes that mean the database cannot be reached or refuses us. */
-const UNAVAILABLE_CODES = new Set([
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '53300', // too_many_connections
-  '28000', // invalid_authorization_specification
-  '28P01', // invalid_password
-  '3D000', // invalid_catalog_name: the database in DATABASE_URL does not exist
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH'
-])
-const UNAVAILABLE_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated', 'connection is closed']
-
-function databaseUnavailable(error: Error & { code?: string }): boolean {
-  if (error.code !== undefined && UNAVAILABLE_CODES.has(error.code)) return true
-  return UNAVAILABLE_MESSAGES.some((m) => error.message?.includes(m))
-}
-
 /** How an error ends the command: its exit code, and what to say about it. */
 export function classify(error: unknown): { exitCode: number; message: string; details: string[]; expected: boolean } {
   if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message, details: error.details, expected: true }
@@ -87,7 +59,7 @@ export function classify(error: unknown): { exitCode: number; message: string; d
     return { exitCode: EXIT.dataError, message, details: [], expected: true }
   }
   const e = (error instanceof Error ? error : new Error(String(error))) as Error & { code?: string }
-  if (databaseUnavailable(e)) {
+  if (isDatabaseUnavailable(e)) {
     return { exitCode: EXIT.unavailable, message: `the database cannot be reached: ${e.message || e.code}`, details: [], expected: true }
   }
   return { exitCode: EXIT.failed, message: e.message || String(e.code ?? e.name), details: [], expected: false }

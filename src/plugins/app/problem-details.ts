@@ -1,40 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { isDatabaseUnavailable } from '../../db/errors.ts'
 import { HttpProblem } from '../../problems.ts'
 import type { Problem } from '../../schemas/common.ts'
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
-
-/** PostgreSQL SQLSTATEs and driver codes that mean "the database is not there right now". */
-const UNAVAILABLE_CODES = new Set([
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '53300', // too_many_connections
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EPIPE'
-])
-const UNAVAILABLE_MESSAGES = [
-  'timeout exceeded when trying to connect',
-  'Connection terminated',
-  'Client has encountered a connection error',
-  'connection is closed',
-  'Cannot use a pool after calling end'
-]
-
-function databaseUnavailable(error: Error & { code?: string }): boolean {
-  if (error.code !== undefined && UNAVAILABLE_CODES.has(error.code)) return true
-  return UNAVAILABLE_MESSAGES.some((m) => error.message?.includes(m))
-}
 
 const LOCATIONS: Record<string, string> = { querystring: 'query', body: 'body', params: 'params', headers: 'headers' }
 
@@ -123,7 +93,7 @@ export default fp(
           })
       }
 
-      if (databaseUnavailable(error)) {
+      if (isDatabaseUnavailable(error)) {
         request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable')
         return send(
           request,
