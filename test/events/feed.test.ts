@@ -45,6 +45,13 @@ async function drain(cursor: string | null, query = 'force=cleveland', limit = 3
   return { events, cursor: cursor! }
 }
 
+/**
+ * The events about some findings only. On a PostgreSQL server shared with other test files, the
+ * feed rightly holds back events while older transactions elsewhere are still open, so events of
+ * an earlier subtest may arrive after a later subtest's `start=latest`: each subtest looks at its own.
+ */
+const about = (events: Event[], rootIds: string[]) => events.filter((e) => rootIds.includes(e.rootId))
+
 const createFinding = async (reference: string, key = keys.registrar) => {
   const response = await request({
     method: 'POST',
@@ -58,7 +65,7 @@ const createFinding = async (reference: string, key = keys.registrar) => {
 
 t.test('every write is an event, in order, with what changed', async (t) => {
   const start = (await feed('force=cleveland&start=latest')).nextCursor
-  t.same((await feed(`force=cleveland&cursor=${start}`)).items, [], 'nothing after the head yet')
+  if (backend === 'embedded') t.same((await feed(`force=cleveland&cursor=${start}`)).items, [], 'nothing after the head yet')
 
   const f = await createFinding('EV-1')
   const patched = await request({
@@ -77,7 +84,7 @@ t.test('every write is an event, in order, with what changed', async (t) => {
   })
   t.equal(update.statusCode, 201)
 
-  const { events } = await drain(start, 'force=cleveland', 1)
+  const events = about((await drain(start, 'force=cleveland', 1)).events, [f.id])
   t.same(
     events.map((e) => e.type),
     ['finding.create', 'finding.update', 'progress_update.create'],
@@ -99,11 +106,12 @@ t.test('every write is an event, in order, with what changed', async (t) => {
 
 t.test('a cursor resumes exactly where the reader stopped', async (t) => {
   const before = await drain(null)
-  for (const reference of ['EV-2', 'EV-3', 'EV-4', 'EV-5']) await createFinding(reference)
+  const ids: string[] = []
+  for (const reference of ['EV-2', 'EV-3', 'EV-4', 'EV-5']) ids.push((await createFinding(reference)).id)
   const pageWise = await drain(before.cursor, 'force=cleveland', 3)
-  t.same(pageWise.events.map((e) => e.data.reference), ['EV-2', 'EV-3', 'EV-4', 'EV-5'], 'nothing missed, nothing twice')
+  t.same(about(pageWise.events, ids).map((e) => e.data.reference), ['EV-2', 'EV-3', 'EV-4', 'EV-5'], 'nothing missed, nothing twice')
   const whole = await drain(null, 'force=cleveland', 1000)
-  t.same(whole.events.slice(-4).map((e) => e.id), pageWise.events.map((e) => e.id), 'pages join up to the whole feed')
+  t.same(about(whole.events, ids).map((e) => e.id), about(pageWise.events, ids).map((e) => e.id), 'pages join up to the whole feed')
   t.equal(new Set(whole.events.map((e) => e.id)).size, whole.events.length)
   const again = await feed(`force=cleveland&cursor=${pageWise.cursor}`)
   t.same(again.items, [], 'an empty page keeps the cursor')
@@ -115,10 +123,11 @@ t.test('types filter by exact type and by entity', async (t) => {
   const start = (await feed('force=cleveland&start=latest')).nextCursor
   const f = await createFinding('EV-6')
   await request({ method: 'POST', url: `/v1/findings/${f.id}/updates`, key: keys.contributor, payload: { position: 'p', activities: 'a', evidence: [], ongoingActions: [] } })
-  t.same((await feed(`force=cleveland&cursor=${start}&types=progress_update.create`)).items.map((e) => e.type), ['progress_update.create'])
-  t.same((await feed(`force=cleveland&cursor=${start}&types=finding.*`)).items.map((e) => e.type), ['finding.create'])
-  t.same((await feed(`force=cleveland&cursor=${start}&types=finding.*&types=progress_update.*`)).items.length, 2)
-  t.same((await feed(`force=cleveland&cursor=${start}&types=*`)).items.length, 2)
+  const typed = async (types: string) => about((await feed(`force=cleveland&cursor=${start}&${types}`)).items, [f.id]).map((e) => e.type)
+  t.same(await typed('types=progress_update.create'), ['progress_update.create'])
+  t.same(await typed('types=finding.*'), ['finding.create'])
+  t.same(await typed('types=finding.*&types=progress_update.*'), ['finding.create', 'progress_update.create'])
+  t.same(await typed('types=*'), ['finding.create', 'progress_update.create'])
   const bad = await request({ method: 'GET', url: '/v1/events?types=finding' })
   t.equal(bad.statusCode, 400)
   t.match(bad.json().errors, [{ in: 'query', field: 'types.0' }])
@@ -126,13 +135,14 @@ t.test('types filter by exact type and by entity', async (t) => {
 
 t.test('each force sees its own events; keys and webhooks stay out of the feed', async (t) => {
   const start = (await feed('start=latest')).nextCursor
-  await createFinding('EV-D1', keys.durham)
-  await createFinding('EV-7')
+  const ids = [(await createFinding('EV-D1', keys.durham)).id, (await createFinding('EV-7')).id]
   await createKey('viewer', 'cleveland')
   const national = await feed(`cursor=${start}`)
-  t.same(national.items.map((e) => e.force), ['durham', 'cleveland'], 'a national key sees every force, no key events')
+  t.same(about(national.items, ids).map((e) => e.force), ['durham', 'cleveland'], 'a national key sees every force')
+  t.notOk(national.items.some((e) => e.entity.type === 'api_key'), 'no key events')
   const mine = await feed(`cursor=${start}`, keys.viewer)
-  t.same(mine.items.map((e) => e.data.reference), ['EV-7'], 'a force key sees its own force without naming it')
+  t.same(about(mine.items, ids).map((e) => e.data.reference), ['EV-7'], 'a force key sees its own force without naming it')
+  t.ok(mine.items.every((e) => e.force === 'cleveland'), 'and nothing else')
   const other = await request({ method: 'GET', url: '/v1/events?force=durham', key: keys.viewer })
   t.equal(other.statusCode, 403)
 })
