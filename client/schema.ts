@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the process is up */
+        /**
+         * Whether the process is up
+         * @description For an orchestrator's liveness probe: 200 whenever the process answers, whatever the database. Needs no key and is never rate limited.
+         */
         get: operations["getLiveness"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the service can reach its database and take traffic */
+        /**
+         * Whether the service can reach its database and take traffic
+         * @description For a readiness probe or a load balancer: 200 when a query to the database succeeds, 503 with Retry-After when it does not. Needs no key.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -113,7 +119,9 @@ export interface paths {
         };
         /**
          * List API keys, without their secrets
-         * @description Roles: admin.
+         * @description The keys an admin manages: a national admin sees every key (or one force's with `force`), a force admin its own force's. Each shows its name, role, force, the first characters of the secret (to tell keys apart), and when it was created, rotated, expires or was revoked. Revoked keys are left out unless `includeRevoked=true`.
+         *
+         *     Roles: admin.
          */
         get: operations["listApiKeys"];
         put?: never;
@@ -142,7 +150,9 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key; it stops working at once
-         * @description Roles: admin.
+         * @description The key is refused from the next request on (other instances of the service within 5 seconds) and stays listed with `includeRevoked=true`. Revoking twice answers the key as it is. The last national admin key that works cannot be revoked: create another first.
+         *
+         *     Roles: admin.
          */
         delete: operations["revokeApiKey"];
         options?: never;
@@ -2814,6 +2824,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Cleveland performance dashboard",
+                 *       "role": "viewer",
+                 *       "force": "cleveland",
+                 *       "expiresAt": "2027-03-31T23:59:59Z"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Who or what uses the key. */
                     name: string;
@@ -3044,6 +3062,11 @@ export interface operations {
         /** @description What else to change; {} (or no body at all) changes nothing but the secret. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "expiresAt": "2027-09-30T23:59:59Z"
+                 *     }
+                 */
                 "application/json": {
                     /** @description A new expiry, in the future; null: the key no longer expires. Absent: the key keeps its expiry (an expired key needs a new one). */
                     expiresAt?: string | null;

@@ -44,7 +44,7 @@ export const CreateApiKeyBody = Type.Object(
     }),
     expiresAt: Type.Optional(ExpiresAt)
   },
-  { additionalProperties: false }
+  { additionalProperties: false, examples: [{ name: 'Cleveland performance dashboard', role: 'viewer', force: 'cleveland', expiresAt: '2027-03-31T23:59:59Z' }] }
 )
 
 export const RotateApiKeyBody = Type.Object(
@@ -55,7 +55,7 @@ export const RotateApiKeyBody = Type.Object(
       })
     )
   },
-  { additionalProperties: false, description: 'What else to change; {} (or no body at all) changes nothing but the secret.' }
+  { additionalProperties: false, description: 'What else to change; {} (or no body at all) changes nothing but the secret.', examples: [{ expiresAt: '2027-09-30T23:59:59Z' }] }
 )
 
 export const ApiKeyListQuery = Type.Object(

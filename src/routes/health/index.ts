@@ -19,6 +19,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getLiveness',
         tags: ['health'],
         summary: 'Whether the process is up',
+        description: 'For an orchestrator\'s liveness probe: 200 whenever the process answers, whatever the database. Needs no key and is never rate limited.',
         response: { 200: Health }
       }
     },
@@ -32,6 +33,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Whether the service can reach its database and take traffic',
+        description: 'For a readiness probe or a load balancer: 200 when a query to the database succeeds, 503 with Retry-After when it does not. Needs no key.',
         response: { 200: Health, 503: problem('The database is unreachable.') }
       }
     },

@@ -43,6 +43,10 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listApiKeys',
         tags: ['api-keys'],
         summary: 'List API keys, without their secrets',
+        description:
+          'The keys an admin manages: a national admin sees every key (or one force\'s with `force`), a force admin its own force\'s. ' +
+          'Each shows its name, role, force, the first characters of the secret (to tell keys apart), and when it was created, rotated, expires or was revoked. ' +
+          'Revoked keys are left out unless `includeRevoked=true`.',
         querystring: ApiKeyListQuery,
         response: { 200: Page(ref(ApiKeySchema), 'A page of API keys, oldest first.') }
       }
@@ -58,6 +62,9 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'revokeApiKey',
         tags: ['api-keys'],
         summary: 'Revoke an API key; it stops working at once',
+        description:
+          'The key is refused from the next request on (other instances of the service within 5 seconds) and stays listed with `includeRevoked=true`. ' +
+          'Revoking twice answers the key as it is. The last national admin key that works cannot be revoked: create another first.',
         params: Type.Object({ id: Uuid }, { additionalProperties: false }),
         response: {
           200: ref(ApiKeySchema),
