@@ -47,15 +47,19 @@ export class UsageError extends CliError {
 }
 
 /** How an error ends the command: its exit code, and what to say about it. */
+/** Body fields whose command-line option has another name. */
+const OPTION_OF_FIELD: Record<string, string> = { expiresAt: 'expires' }
+
 export function classify(error: unknown): { exitCode: number; message: string; details: string[]; expected: boolean } {
   if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message, details: error.details, expected: true }
   if (error instanceof ConfigError) return { exitCode: EXIT.config, message: 'invalid configuration', details: error.problems, expected: true }
   if (error instanceof DataDirLockedError) return { exitCode: EXIT.unavailable, message: error.message, details: [], expected: true }
   // The service's own refusals (no such force, no such key, the last national admin key ...). A
-  // field it names is, on the command line, the option of that name.
+  // field it names is, on the command line, the option of that name (its body name where they differ).
   if (error instanceof HttpProblem && error.status < 500) {
     const fields = (error.extras.errors ?? []) as Array<{ field?: string; message?: string }>
-    const message = fields.length === 1 && fields[0]!.field ? `--${fields[0]!.field} ${fields[0]!.message}` : error.detail
+    const field = fields.length === 1 ? fields[0]!.field : undefined
+    const message = field ? `--${OPTION_OF_FIELD[field] ?? field} ${fields[0]!.message}` : error.detail
     return { exitCode: EXIT.dataError, message, details: [], expected: true }
   }
   const e = (error instanceof Error ? error : new Error(String(error))) as Error & { code?: string }

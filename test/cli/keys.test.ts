@@ -76,14 +76,44 @@ t.test('keys create, list and revoke, audited as the command line', async (t) =>
   })
 })
 
+t.test('keys rotate: a new secret for the same key, the old one refused, with or without an expiry', async (t) => {
+  const created = await cli.run(['keys', 'create', '--name', 'audit visit', '--role', 'viewer', '--force', 'durham', '--expires', '2030-03-31', '--json'])
+  t.equal(created.code, 0, created.stderr)
+  const key = JSON.parse(created.stdout) as { id: string; key: string; expiresAt: string }
+  t.equal(key.expiresAt, '2030-03-31T23:59:59.000Z', 'a date means the end of that day, UTC')
+
+  const rotated = await cli.run(['keys', 'rotate', key.id, '--expires', '2030-09-30T18:00:00+01:00'])
+  t.equal(rotated.code, 0, rotated.stderr)
+  t.match(rotated.stdout, /^prk_[\w-]{43}\n$/, 'the new secret, alone on stdout')
+  t.match(rotated.stderr, `Rotated viewer key "audit visit" for durham, id ${key.id}, expires 2030-09-30T17:00:00.000Z.`)
+  const cleared = await cli.run(['keys', 'rotate', key.id, '--no-expiry', '--json'])
+  const last = JSON.parse(cleared.stdout) as { id: string; key: string; expiresAt: string | null }
+  t.match(last, { id: key.id, expiresAt: null, key: /^prk_/ })
+
+  const past = await cli.run(['keys', 'rotate', key.id, '--expires', '2020-01-01'])
+  t.equal(past.code, 65)
+  t.equal(past.stderr, 'peel-register keys rotate: --expires must be in the future\n', 'the option, not the body field, is named')
+
+  await cli.inspect(async (db) => {
+    t.equal(await authenticate(db, key.key), null, 'the first secret is refused')
+    t.equal(await authenticate(db, rotated.stdout.trim()), null, 'so is the second')
+    t.match(await authenticate(db, last.key), { keyId: key.id, role: 'viewer', force: 'durham' }, 'the last one works')
+    const actions = await db.selectFrom('audit_log').select(['action', 'request_id']).where('entity_id', '=', key.id).orderBy('id').execute()
+    t.match(actions, [{ action: 'create' }, { action: 'rotate', request_id: /^cli:keys-rotate:/ }, { action: 'rotate' }])
+  })
+})
+
 t.test('usage errors: 64, naming what is wrong', async (t) => {
   const cases: Array<[string[], RegExp]> = [
     [[], /^usage: peel-register <command> \[options\]/],
     [['frob'], /^peel-register: unknown command "frob" \(commands: migrate, keys, /],
     [['--frob'], /^peel-register: unknown option --frob/],
-    [['keys'], /^peel-register keys: name a command\nusage: peel-register keys <create\|list\|revoke>/],
-    [['keys', 'rotate'], /unknown command "keys rotate" \(keys commands: create, list, revoke\)/],
-    [['keys', 'create', '--name', 'x'], /^peel-register keys create: missing --role ROLE\nusage: peel-register keys create --name NAME --role ROLE \[--force CODE\] \[--json\]\n/],
+    [['keys'], /^peel-register keys: name a command\nusage: peel-register keys <create\|list\|rotate\|revoke>/],
+    [['keys', 'frob'], /unknown command "keys frob" \(keys commands: create, list, rotate, revoke\)/],
+    [['keys', 'create', '--name', 'x'], /^peel-register keys create: missing --role ROLE\nusage: peel-register keys create --name NAME --role ROLE \[--force CODE\] \[--expires WHEN\] \[--json\]\n/],
+    [['keys', 'create', '--name', 'x', '--role', 'viewer', '--expires', 'next week'], /--expires must be a date \(2027-03-31\) or a date and time with its zone/],
+    [['keys', 'rotate', 'not-a-key'], /ID must be a key's id/],
+    [['keys', 'rotate', '00000000-0000-4000-8000-000000000000', '--expires', '2030-01-01', '--no-expiry'], /--expires and --no-expiry contradict each other/],
     [['keys', 'create', '--name', '--role', 'admin'], /^peel-register keys create: --name needs a value \(NAME\)/],
     [['keys', 'create', '--name', 'x', '--role', 'boss'], /--role must be one of viewer, contributor, registrar, approver, admin, got "boss"/],
     [['keys', 'create', '--name', 'x', '--role', 'admin', '--force', 'Cleveland Police'], /--force must be a force code/],
@@ -130,9 +160,9 @@ t.test('help and version', async (t) => {
   }
   t.match(help.stdout, /exit codes:\n {2}0 +done\n/)
   t.equal(command.code, 0)
-  t.match(command.stdout, /^usage: peel-register keys create --name NAME --role ROLE \[--force CODE\] \[--json\]\n[^]*examples:\n {2}peel-register keys create /)
+  t.match(command.stdout, /^usage: peel-register keys create --name NAME --role ROLE \[--force CODE\] \[--expires WHEN\] \[--json\]\n[^]*examples:\n {2}peel-register keys create /)
   t.equal(group.code, 0)
-  t.match(group.stdout, /^usage: peel-register keys <create\|list\|revoke>/)
+  t.match(group.stdout, /^usage: peel-register keys <create\|list\|rotate\|revoke>/)
   t.equal(helpCommand.code, 0)
   t.match(helpCommand.stdout, /^usage: peel-register export --force CODE \[--format FORMAT\] \[--sheet SHEET\] \[--out FILE\]/)
 })
