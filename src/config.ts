@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import path from 'node:path'
+import { MAX_LENGTH, MAX_URL_LIMIT_BYTES, RATE_LIMIT_MAX } from './schemas/limits.ts'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -93,11 +94,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     webhookRetrySchedule: read.optional('WEBHOOK_RETRY_SCHEDULE', parseSchedule) ?? parseSchedule(DEFAULT_RETRY_SCHEDULE),
     webhookAllowPrivateNetworks: read.boolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
-    rateLimitPerKey: read.integer('RATE_LIMIT_PER_KEY', 1200, 0, 1_000_000),
-    rateLimitPerAddress: read.integer('RATE_LIMIT_PER_ADDRESS', 3000, 0, 1_000_000),
-    authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 0, 1_000_000),
+    rateLimitPerKey: read.integer('RATE_LIMIT_PER_KEY', 1200, 0, RATE_LIMIT_MAX),
+    rateLimitPerAddress: read.integer('RATE_LIMIT_PER_ADDRESS', 3000, 0, RATE_LIMIT_MAX),
+    authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 0, RATE_LIMIT_MAX),
     corsOrigins: read.optional('CORS_ORIGINS', parseOrigins) ?? [],
-    urlLimitBytes: read.integer('URL_LIMIT_BYTES', 4096, 256, 65_536)
+    urlLimitBytes: read.integer('URL_LIMIT_BYTES', 4096, 256, MAX_URL_LIMIT_BYTES)
   }
 
   if (problems.length > 0) throw new ConfigError(problems)
@@ -153,6 +154,7 @@ function parseOrigins(value: string): string[] {
     if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin || origin.includes('*')) {
       throw new Error(`must list origins only (scheme://host[:port], no path, no trailing slash, no wildcard), got "${origin}"`)
     }
+    if (origin.length > MAX_LENGTH.origin) throw new Error(`must list origins of at most ${MAX_LENGTH.origin} characters, got one of ${origin.length}`)
     return origin
   })
 }

@@ -2,24 +2,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { etagOf } from '../domain/shared/concurrency.ts'
 import { problem } from './common.ts'
+import { FreeText, MAX_LENGTH } from './limits.ts'
 
 /** Headers of a create that a retrying client may repeat safely. */
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({
+    FreeText(MAX_LENGTH.idempotencyKey, {
       minLength: 1,
-      maxLength: 200,
       description:
         'Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of creating twice; the same key with another body is 422.'
     })
   )
 })
 
+/**
+ * An If-Match header. Any text within the length is taken and judged by concurrency.ts, so that an
+ * ETag this service never issued is a 412, as HTTP has it, rather than a 400.
+ */
+export const IfMatch = (description: string) => Type.Optional(FreeText(MAX_LENGTH.etag, { description, examples: ['"3"'] }))
+
 /** Headers of a change to an existing record. */
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(
-    Type.String({ description: 'The ETag of the version you read. Required: 428 without it, 412 if the record changed since.' })
-  )
+  'if-match': IfMatch('The ETag of the version you read. Required: 428 without it, 412 if the record changed since.')
 })
 
 export const createProblems = {
@@ -59,3 +63,9 @@ export function wantsCsv(request: FastifyRequest, format: string | undefined): b
   const accept = request.headers.accept ?? ''
   return /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept)
 }
+
+/**
+ * Marks a route schema whose body may be left out, its preValidation supplying the default; the
+ * contract then says so (plugins/external/swagger.ts).
+ */
+export const BODY_OPTIONAL = 'x-body-optional'

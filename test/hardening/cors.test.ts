@@ -71,3 +71,29 @@ t.test('CORS_ORIGINS takes exact origins only', async (t) => {
     t.match(error.problems, [/^CORS_ORIGINS must /], bad)
   }
 })
+
+t.test('as the contract says: the allowed origin on every response, the health probes and problems included', async (t) => {
+  const { app, request } = await buildTestApp(t, { corsOrigins: [ALLOWED] })
+  type Operation = { responses: Record<string, { headers?: Record<string, unknown> }> }
+  const document = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> }
+  const undeclared = Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).flatMap(([method, { responses }]) =>
+      Object.entries(responses)
+        .filter(([, response]) => !response.headers?.['Access-Control-Allow-Origin'])
+        .map(([status]) => `${method.toUpperCase()} ${path} ${status}`)
+    )
+  )
+  t.same(undeclared, [], 'every response of the contract declares Access-Control-Allow-Origin')
+  for (const [url, status] of [['/health/live', 200], ['/health/ready', 200], ['/v1/forces/gotham', 404], ['/v1/findings?limit=0', 400]] as const) {
+    const response = await request({ method: 'GET', url, headers: { origin: ALLOWED } })
+    t.equal(response.statusCode, status, url)
+    t.equal(response.headers['access-control-allow-origin'], ALLOWED, `${url}: Access-Control-Allow-Origin`)
+  }
+})
+
+t.test('CORS_ORIGINS takes origins no longer than a host name allows', async (t) => {
+  const longest = `https://${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}:65535`
+  t.same(loadConfig({ CORS_ORIGINS: longest }).corsOrigins, [longest], `${longest.length} characters`)
+  const error = t.throws(() => loadConfig({ CORS_ORIGINS: longest.replace(':65535', 'e:65535') })) as ConfigError
+  t.match(error.problems, [/^CORS_ORIGINS must list origins of at most 267 characters/])
+})

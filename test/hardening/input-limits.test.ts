@@ -3,7 +3,9 @@ import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { type ConfigError, loadConfig } from '../../src/config.ts'
 import { prepareDatabase } from '../../src/prepare.ts'
+import { PROBLEM_LIMITS } from '../../src/schemas/common.ts'
 import { componentSchemas } from '../../src/schemas/components.ts'
+import { MAX_ITEMS } from '../../src/schemas/limits.ts'
 import { HANDLER_VALIDATES, type ValidatorSource } from '../../src/schemas/validation.ts'
 import { securitySettings, serverOptions } from '../../src/server-options.ts'
 import { buildTestApp, openTestDatabase, testConfig } from '../helper.ts'
@@ -146,3 +148,18 @@ t.test('URL_LIMIT_BYTES: 4096 by default, bounded', async (t) => {
   t.match(error.problems, ['URL_LIMIT_BYTES must be between 256 and 65536, got 100'])
 })
 
+
+t.test('a problem quotes what was sent, never echoes it whole: the first 500 fields, each cut short', async (t) => {
+  const fields = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`unknown-${i}-${'x'.repeat(40)}`, 1]))
+  const many = await request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'k', role: 'viewer', force: null, ...fields } })
+  t.equal(many.statusCode, 400)
+  const body = many.json()
+  t.equal(body.errors.length, MAX_ITEMS.problems, 'the first 500 offending fields')
+  t.ok(body.detail.length <= PROBLEM_LIMITS.detail && body.detail.endsWith('…'), `the detail is cut at ${PROBLEM_LIMITS.detail} characters`)
+
+  const long = await request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'k', role: 'viewer', force: null, ['y'.repeat(2000)]: 1 } })
+  t.equal(long.statusCode, 400)
+  const [error] = long.json().errors
+  t.equal(error.field.length, PROBLEM_LIMITS.field, 'a field name is cut short')
+  t.match(error, { in: 'body', field: /^y+…$/, message: 'is not a known field' })
+})

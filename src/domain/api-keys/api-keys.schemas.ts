@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { ROLES } from '../access/roles.ts'
 import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+import { FreeText, MAX_LENGTH } from '../../schemas/limits.ts'
 
 export const RoleSchema = Type.Enum(ROLES, {
   description: 'viewer reads; contributor writes progress updates; registrar keeps the register; approver is the board; admin manages keys.'
@@ -14,10 +15,15 @@ const ExpiresAt = Type.Union([Timestamp, Type.Null()], {
 export const ApiKeySchema = Type.Object(
   {
     id: Uuid,
-    name: Type.String(),
+    name: FreeText(MAX_LENGTH.name, { minLength: 1 }),
     role: RoleSchema,
     force: Type.Union([ForceCode, Type.Null()], { description: 'The force whose data the key sees; null for a national key.' }),
-    prefix: Type.String({ description: 'The first characters of the key, to recognise it; never the whole key.' }),
+    prefix: Type.String({
+      pattern: '^[!-~]{10}$',
+      maxLength: 10,
+      description: 'The first characters of the key, to recognise it; never the whole key.',
+      examples: ['prk_3kQ9xZ']
+    }),
     createdAt: Timestamp,
     createdBy: Type.Union([Uuid, Type.Null()], { description: 'The key that created it; null for the first admin key.' }),
     revokedAt: Type.Union([Timestamp, Type.Null()]),
@@ -30,14 +36,18 @@ export const ApiKeySchema = Type.Object(
 export const CreatedApiKeySchema = Type.Object(
   {
     ...ApiKeySchema.properties,
-    key: Type.String({ description: 'The secret. Shown this once: store it now, it cannot be retrieved again.' })
+    key: Type.String({
+      pattern: '^prk_[A-Za-z0-9_-]{43}$',
+      maxLength: 47,
+      description: 'The secret: prk_ and 256 random bits in base64url. Shown this once: store it now, it cannot be retrieved again.'
+    })
   },
   { $id: 'CreatedApiKey', description: 'A new API key with its secret.' }
 )
 
 export const CreateApiKeyBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what uses the key.' }),
+    name: FreeText(MAX_LENGTH.name, { minLength: 1, description: 'Who or what uses the key.' }),
     role: RoleSchema,
     force: Type.Union([ForceCode, Type.Null()], {
       description: 'The force the key is bound to; null (national, sees every force) only for a national admin to grant.'

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
-import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+import { ForceCode, PageQuery, Timestamp, Uuid, Version } from '../../schemas/common.ts'
+import { FreeText, MAX_LENGTH } from '../../schemas/limits.ts'
 import { EvidenceSchema } from '../progress/progress.schemas.ts'
 import { CLOSURE_ACTIONS, CLOSURE_STATUSES } from './closure.rules.ts'
 
@@ -11,25 +12,25 @@ export const ClosureRequestSchema = Type.Object(
     findingId: Uuid,
     force: ForceCode,
     status: ClosureStatus,
-    summary: Type.String(),
+    summary: FreeText(MAX_LENGTH.text, { minLength: 1 }),
     evidence: Type.Array(Type.Object({ ...EvidenceSchema.properties, updateId: Uuid }), {
-      description: 'The evidence as it stood when the request was made, pinned: later updates do not change it.'
+      description: "The evidence as it stood when the request was made, pinned: later updates do not change it. Every item of the finding's updates."
     }),
     reviewId: Type.Union([Uuid, Type.Null()], { description: 'The review that asked for closure, if given.' }),
     createdBy: Type.Union([Uuid, Type.Null()]),
     submittedBy: Type.Union([Uuid, Type.Null()], { description: 'The key that last submitted it to the board.' }),
     transitions: Type.Array(
       Type.Object({
-        action: Type.String(),
+        action: Type.Enum(['create', ...CLOSURE_ACTIONS]),
         from: Type.Union([ClosureStatus, Type.Null()]),
         to: ClosureStatus,
-        note: Type.Union([Type.String(), Type.Null()]),
+        note: Type.Union([FreeText(MAX_LENGTH.text, { minLength: 1 }), Type.Null()]),
         actor: Type.Union([Uuid, Type.Null()]),
         at: Timestamp
       }),
-      { description: 'Every move, oldest first.' }
+      { description: 'Every move, oldest first: a request may go back and forth between the board and the registrar any number of times.' }
     ),
-    version: Type.Integer(),
+    version: Version(),
     createdAt: Timestamp,
     updatedAt: Timestamp
   },
@@ -39,7 +40,7 @@ export const ClosureRequestSchema = Type.Object(
 export const CreateClosureRequestBody = Type.Object(
   {
     findingId: Uuid,
-    summary: Type.String({ minLength: 1, maxLength: 20_000 }),
+    summary: FreeText(MAX_LENGTH.text, { minLength: 1 }),
     reviewId: Type.Optional(Type.Union([Uuid, Type.Null()]))
   },
   {
@@ -61,7 +62,7 @@ export const TransitionBody = Type.Object(
         'send_to_fll (registrar: approved → with_fll); close (with_fll → closed); close_pending_signoff (with_fll → awaiting_signoff); ' +
         'sign_off (awaiting_signoff → closed); reject (with_fll → rejected, with the FLL’s feedback); withdraw (any state before with_fll → withdrawn).'
     }),
-    note: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000 }))
+    note: Type.Optional(FreeText(MAX_LENGTH.text, { minLength: 1 }))
   },
   { additionalProperties: false, examples: [{ action: 'submit', note: 'Evidence pack checked by the registrar: ready for the board.' }] }
 )
@@ -70,7 +71,7 @@ export const ClosureListQuery = Type.Object(
   {
     ...PageQuery.properties,
     force: Type.Optional(ForceCode),
-    status: Type.Optional(Type.Array(ClosureStatus, { description: 'Only these states; repeat for several.' })),
+    status: Type.Optional(Type.Array(ClosureStatus, { maxItems: CLOSURE_STATUSES.length, description: 'Only these states; repeat for several.' })),
     findingId: Type.Optional(Uuid)
   },
   { additionalProperties: false }

@@ -57,7 +57,7 @@ function view(row: Row, transitions: Move[]) {
     createdBy: row.created_by,
     submittedBy: row.submitted_by,
     transitions: transitions.map((t) => ({
-      action: t.action,
+      action: t.action as ClosureAction | 'create',
       from: t.from_status as ClosureStatus | null,
       to: t.to_status as ClosureStatus,
       note: t.note,

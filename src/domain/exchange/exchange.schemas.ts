@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { ForceCode, ref } from '../../schemas/common.ts'
+import { Count, FreeText, INT32_MAX, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
 import { SHEET_SLUGS } from './register-sheets.ts'
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const
@@ -16,16 +17,22 @@ export const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Check everything and report what would change, writing nothing.' }))
 })
 
-const Counts = Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() })
+const Counts = Type.Object({ created: Count(), updated: Count(), unchanged: Count() })
+
+/** What an import result says at most: a name or a message quoting a file is cut short (exchange.service.ts). */
+export const IMPORT_RESULT_LIMITS = { text: MAX_LENGTH.location, problems: MAX_ITEMS.problems, warnings: MAX_ITEMS.problems } as const
+const diagnostic = (description?: string) => FreeText(IMPORT_RESULT_LIMITS.text, description ? { description } : {})
 
 export const ImportProblemSchema = Type.Object(
   {
-    sheet: Type.Union([Type.String(), Type.Null()], { description: 'The sheet (or CSV file) as named in the upload; null for a JSON document.' }),
-    row: Type.Union([Type.Integer(), Type.Null()], { description: 'The row number as the spreadsheet shows it (header and title rows counted).' }),
-    column: Type.Union([Type.String(), Type.Null()], { description: 'The column header as written in the file.' }),
-    field: Type.Union([Type.String(), Type.Null()], { description: 'The field of the register it maps to.' }),
-    path: Type.Union([Type.String(), Type.Null()], { description: 'A JSON pointer into the register document.' }),
-    message: Type.String()
+    sheet: Type.Union([diagnostic(), Type.Null()], { description: 'The sheet (or CSV file) as named in the upload; null for a JSON document.' }),
+    row: Type.Union([Type.Integer({ format: 'int32', minimum: 1, maximum: INT32_MAX }), Type.Null()], {
+      description: 'The row number as the spreadsheet shows it (header and title rows counted).'
+    }),
+    column: Type.Union([diagnostic(), Type.Null()], { description: 'The column header as written in the file.' }),
+    field: Type.Union([diagnostic(), Type.Null()], { description: 'The field of the register it maps to.' }),
+    path: Type.Union([diagnostic(), Type.Null()], { description: 'A JSON pointer into the register document.' }),
+    message: diagnostic()
   },
   { $id: 'ImportProblem', description: 'One thing wrong with an import, where it is and what.' }
 )
@@ -49,8 +56,14 @@ export const ImportResultSchema = Type.Object(
       ],
       { description: 'What was (or, in a dry run, would be) created, updated and left unchanged.' }
     ),
-    problems: Type.Array(ref(ImportProblemSchema), { description: 'Every problem found; empty when valid.' }),
-    warnings: Type.Array(Type.String(), { description: 'What was ignored: unknown sheets and columns.' })
+    problems: Type.Array(ref(ImportProblemSchema), {
+      maxItems: IMPORT_RESULT_LIMITS.problems,
+      description: `Every problem found (the first ${IMPORT_RESULT_LIMITS.problems}); empty when valid.`
+    }),
+    warnings: Type.Array(diagnostic(), {
+      maxItems: IMPORT_RESULT_LIMITS.warnings,
+      description: `What was ignored: unknown sheets and columns (the first ${IMPORT_RESULT_LIMITS.warnings}).`
+    })
   },
   { $id: 'ImportResult', description: 'The outcome of an import or a dry run.' }
 )

@@ -23,6 +23,8 @@ import { readCsv } from './sheets/csv.ts'
 import { SheetFileError, SheetLimitError } from './sheets/errors.ts'
 import { type ParsedSheet, type SheetSpec, type Table, matchSheets, parseSheet } from './sheets/layout.ts'
 import { readWorkbook, writeWorkbook } from './sheets/xlsx.ts'
+import { IMPORT_RESULT_LIMITS } from './exchange.schemas.ts'
+import { clip } from '../../schemas/limits.ts'
 
 export async function exportWorkbook(db: Db, force: string): Promise<Buffer> {
   const rows = documentRows(await exportDocument(db, force))
@@ -119,7 +121,13 @@ export async function importRegister(
   const documentForce = input.kind === 'document' ? (input.data as { force?: unknown } | null)?.force : undefined
   const force = forceForWrite(principal, query.force ?? (typeof documentForce === 'string' ? documentForce : undefined), 'query')
   if (!(await forces.exists(db, force))) throw notFound(`No force with code ${force}.`)
-  const result = (valid: boolean, changes: ApplyReport | null, problems: SheetImportProblem[], warnings: string[]): ImportResult => ({ force, dryRun, valid, changes, problems, warnings })
+  const result = (valid: boolean, changes: ApplyReport | null, problems: SheetImportProblem[], warnings: string[]): ImportResult => ({
+    force,
+    dryRun,
+    valid,
+    changes,
+    ...bounded(problems, warnings)
+  })
 
   const warnings: string[] = []
   const problems: SheetImportProblem[] = []
@@ -171,6 +179,25 @@ export async function importRegister(
     if (error instanceof LocatedProblems) return result(false, null, sortProblems(error.problems), warnings)
     if (isUniqueViolation(error, 'findings_reference')) throw conflict('A finding with one of these references was created while the import ran: try again.')
     throw error
+  }
+}
+
+/**
+ * Within the sizes the contract gives a result (ImportResultSchema): the first problems and
+ * warnings, and each cut short where it quotes a file (a header may be as long as a cell).
+ */
+function bounded(problems: SheetImportProblem[], warnings: string[]): Pick<ImportResult, 'problems' | 'warnings'> {
+  const cut = (text: string | null) => (text === null ? null : clip(text, IMPORT_RESULT_LIMITS.text))
+  return {
+    problems: problems.slice(0, IMPORT_RESULT_LIMITS.problems).map((p) => ({
+      sheet: cut(p.sheet),
+      row: p.row,
+      column: cut(p.column),
+      field: cut(p.field),
+      path: cut(p.path),
+      message: clip(p.message, IMPORT_RESULT_LIMITS.text)
+    })),
+    warnings: warnings.slice(0, IMPORT_RESULT_LIMITS.warnings).map((w) => clip(w, IMPORT_RESULT_LIMITS.text))
   }
 }
 

@@ -1,26 +1,36 @@
 import { type Static, type TSchema, Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { CalendarDate, ForceCode, Timestamp } from '../../schemas/common.ts'
+import { FreeText, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
 import { FINDING_KINDS, FINDING_STATUSES, PORTAL_STATUSES } from '../findings/findings.schemas.ts'
-import { CATEGORIES, INSPECTION_KINDS, MilestoneSchema } from '../inspections/inspections.schemas.ts'
+import { CATEGORIES, INSPECTION_KEY_PATTERN, INSPECTION_KINDS, MilestoneSchema, Year } from '../inspections/inspections.schemas.ts'
 import { EvidenceSchema, REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
 
 export const DOCUMENT_FORMAT = 'peel-register.register/v1'
 
 const strict = <T extends Record<string, TSchema>>(properties: T, description?: string) =>
   Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) })
-const nullableText = Type.Union([Type.String({ minLength: 1 }), Type.Null()])
-const date = Type.Union([Type.String({ format: 'date' }), Type.Null()])
-const id = Type.String({ format: 'uuid', description: 'Kept across exports and imports, so importing the same record twice changes nothing.' })
-const timestamp = Type.String({ format: 'date-time' })
+/**
+ * Text as the API takes it for the same field (MAX_LENGTH), so that what an import stores is
+ * bounded as the API's responses say; a document that an export gave always comes back in.
+ */
+const text = (max: number) => FreeText(max, { minLength: 1 })
+const nullableText = (max: number) => Type.Union([text(max), Type.Null()])
+const date = Type.Union([CalendarDate, Type.Null()])
+const id = Type.String({ format: 'uuid', maxLength: MAX_LENGTH.uuid, description: 'Kept across exports and imports, so importing the same record twice changes nothing.' })
+const timestamp = Timestamp
+/** How a record names another: a finding by reference, an inspection by key, a group by name. */
+const findingRef = nullableText(MAX_LENGTH.reference)
+const groupRef = nullableText(MAX_LENGTH.name)
 
 const OngoingActionEntry = strict({
   id,
-  description: Type.String({ minLength: 1, maxLength: 5000 }),
-  anticipatedImpact: Type.Optional(nullableText),
+  description: text(MAX_LENGTH.description),
+  anticipatedImpact: Type.Optional(nullableText(MAX_LENGTH.description)),
   expectedCompletion: Type.Optional(date),
   status: Type.Enum(['ongoing', 'not_started', 'completed']),
   dates: Type.Optional(
-    Type.Array(strict({ expectedCompletion: date, reason: nullableText, changedAt: timestamp }), {
+    Type.Array(strict({ expectedCompletion: date, reason: nullableText(MAX_LENGTH.note), changedAt: timestamp }), {
       description: 'Every expected completion date the action has had, oldest first, with the reason it moved.'
     })
   )
@@ -29,19 +39,19 @@ const OngoingActionEntry = strict({
 const UpdateEntry = strict({
   id,
   createdAt: timestamp,
-  position: Type.String({ minLength: 1, maxLength: 20_000 }),
-  activities: Type.String({ minLength: 1, maxLength: 20_000 }),
-  impact: Type.Optional(nullableText),
-  evidence: Type.Optional(Type.Array(EvidenceSchema, { maxItems: 100 })),
-  ongoingActions: Type.Optional(Type.Array(OngoingActionEntry, { maxItems: 100 }))
+  position: text(MAX_LENGTH.text),
+  activities: text(MAX_LENGTH.text),
+  impact: Type.Optional(nullableText(MAX_LENGTH.text)),
+  evidence: Type.Optional(Type.Array(EvidenceSchema, { maxItems: MAX_ITEMS.evidence })),
+  ongoingActions: Type.Optional(Type.Array(OngoingActionEntry, { maxItems: MAX_ITEMS.ongoingActions }))
 })
 
 const ReviewEntry = strict({
   id,
   createdAt: timestamp,
   outcome: Type.Enum(REVIEW_OUTCOMES),
-  rationale: Type.String({ minLength: 1, maxLength: 20_000 }),
-  governanceGroup: Type.Optional(nullableText)
+  rationale: text(MAX_LENGTH.text),
+  governanceGroup: Type.Optional(groupRef)
 })
 
 /**
@@ -53,55 +63,63 @@ const ReviewEntry = strict({
  */
 export const RegisterDocument = Type.Object({
   format: Type.Literal(DOCUMENT_FORMAT),
-  force: Type.String({ pattern: '^[a-z]+(-[a-z]+)*$' }),
+  force: ForceCode,
   exportedAt: Type.Optional(timestamp),
-  source: Type.Optional(Type.String()),
-  notes: Type.Optional(Type.Array(Type.String())),
+  source: Type.Optional(FreeText(MAX_LENGTH.note, { description: 'Where the register came from; kept in the file, not in the register.' })),
+  notes: Type.Optional(Type.Array(FreeText(MAX_LENGTH.description), { maxItems: 100, description: 'Notes on the file; not imported.' })),
   governanceGroups: Type.Array(
     strict({
-      key: Type.Optional(Type.String()),
-      name: Type.String({ minLength: 1, maxLength: 200 }),
-      chair: Type.Optional(nullableText),
-      meetingFrequency: Type.Optional(nullableText)
+      key: Type.Optional(FreeText(MAX_LENGTH.name, { description: 'Another name records of the document may call the group by.' })),
+      name: text(MAX_LENGTH.name),
+      chair: Type.Optional(nullableText(MAX_LENGTH.name)),
+      meetingFrequency: Type.Optional(nullableText(MAX_LENGTH.name))
     })
   ),
   inspections: Type.Array(
     strict({
-      key: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 }),
-      title: Type.String({ minLength: 1 }),
-      label: Type.Optional(nullableText),
+      key: Type.String({ pattern: INSPECTION_KEY_PATTERN, maxLength: MAX_LENGTH.importedInspectionKey }),
+      title: text(MAX_LENGTH.title),
+      label: Type.Optional(nullableText(MAX_LENGTH.label)),
       kind: Type.Enum(INSPECTION_KINDS),
       category: Type.Enum(CATEGORIES),
       scope: Type.Enum(['force', 'national']),
-      year: Type.Union([Type.Integer({ minimum: 1990, maximum: 2100 }), Type.Null()]),
+      year: Type.Union([Year, Type.Null()]),
       startedOn: Type.Optional(date),
       endedOn: Type.Optional(date),
       publishedOn: Type.Optional(date),
-      framework: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-      milestones: Type.Optional(Type.Array(MilestoneSchema, { maxItems: 50 }))
+      framework: Type.Optional(Type.Union([Type.String({ pattern: '^peel-[0-9]{4}$', maxLength: MAX_LENGTH.frameworkKey }), Type.Null()])),
+      milestones: Type.Optional(Type.Array(MilestoneSchema, { maxItems: MAX_ITEMS.milestones }))
     })
   ),
   findings: Type.Array(
     strict({
-      reference: Type.String({ minLength: 1, maxLength: 60 }),
+      reference: text(MAX_LENGTH.reference),
       kind: Type.Enum(FINDING_KINDS),
-      parent: Type.Optional(nullableText),
-      inspection: Type.Optional(nullableText),
+      parent: Type.Optional(findingRef),
+      inspection: Type.Optional(nullableText(MAX_LENGTH.importedInspectionKey)),
       scope: Type.Enum(['force', 'national']),
-      title: Type.String({ minLength: 1, maxLength: 500 }),
-      text: Type.String({ minLength: 1, maxLength: 20_000 }),
-      questions: Type.Optional(Type.Array(strict({ framework: Type.String(), ref: Type.String() }))),
-      deadlineText: Type.Optional(nullableText),
+      title: text(MAX_LENGTH.importedTitle),
+      text: text(MAX_LENGTH.text),
+      questions: Type.Optional(
+        Type.Array(
+          strict({
+            framework: Type.String({ pattern: '^peel-[0-9]{4}$', maxLength: MAX_LENGTH.frameworkKey }),
+            ref: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$', maxLength: MAX_LENGTH.questionRef })
+          }),
+          { maxItems: MAX_ITEMS.questionLinks }
+        )
+      ),
+      deadlineText: Type.Optional(nullableText(MAX_LENGTH.name)),
       dueDate: Type.Optional(date),
-      forceLead: Type.Optional(nullableText),
-      deliveryLead: Type.Optional(nullableText),
-      governanceGroup: Type.Optional(nullableText),
+      forceLead: Type.Optional(nullableText(MAX_LENGTH.name)),
+      deliveryLead: Type.Optional(nullableText(MAX_LENGTH.name)),
+      governanceGroup: Type.Optional(groupRef),
       status: Type.Enum(FINDING_STATUSES),
-      statusNote: Type.Optional(nullableText),
+      statusNote: Type.Optional(nullableText(MAX_LENGTH.note)),
       portalStatus: Type.Enum(PORTAL_STATUSES),
-      portalNote: Type.Optional(nullableText),
-      supersededBy: Type.Optional(nullableText),
-      actions: Type.Optional(Type.Array(strict({ text: Type.String({ minLength: 1 }), status: Type.Optional(Type.Enum(['open', 'done'])) }))),
+      portalNote: Type.Optional(nullableText(MAX_LENGTH.note)),
+      supersededBy: Type.Optional(findingRef),
+      actions: Type.Optional(Type.Array(strict({ text: text(MAX_LENGTH.description), status: Type.Optional(Type.Enum(['open', 'done'])) }))),
       updates: Type.Optional(Type.Array(UpdateEntry, { description: 'Progress updates, oldest first.' })),
       reviews: Type.Optional(Type.Array(ReviewEntry, { description: 'Board reviews, oldest first.' }))
     })

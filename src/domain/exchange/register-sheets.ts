@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { MAX_LENGTH } from '../../schemas/limits.ts'
 import { FINDING_KINDS } from '../findings/findings.schemas.ts'
 import { CATEGORIES, INSPECTION_KINDS } from '../inspections/inspections.schemas.ts'
 import { REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
@@ -27,7 +28,7 @@ export const FINDINGS_SHEET: SheetSpec = {
   name: 'Findings',
   aliases: ['Register', 'Force register', 'Recommendations', 'Findings register', 'Recommendations and AFIs'],
   columns: [
-    col('reference', 'Reference', 'text', { required: true, maxLength: 60, aliases: ['Ref', 'Ref no', 'Rec no', 'Recommendation number', 'Number', 'No', 'ID'] }),
+    col('reference', 'Reference', 'text', { required: true, maxLength: MAX_LENGTH.reference, aliases: ['Ref', 'Ref no', 'Rec no', 'Recommendation number', 'Number', 'No', 'ID'] }),
     // Kind and text are needed for a new finding only (sheetsToDocument checks): a sheet that changes
     // the leads of existing findings need not repeat them.
     col('kind', 'Kind', 'enum', {
@@ -38,22 +39,22 @@ export const FINDINGS_SHEET: SheetSpec = {
         area_for_improvement: ['areas for improvement', 'AFI', 'AFIs', 'AfI']
       })
     }),
-    col('title', 'Title', 'text', { maxLength: 500, aliases: ['Short title', 'Heading', 'Subject'] }),
-    col('text', 'Text', 'text', { maxLength: 20_000, aliases: ['Recommendation', 'Description', 'Finding', 'Detail', 'Wording', 'Recommendation text', 'Improvement required', 'Area for improvement'] }),
+    col('title', 'Title', 'text', { maxLength: MAX_LENGTH.importedTitle, aliases: ['Short title', 'Heading', 'Subject'] }),
+    col('text', 'Text', 'text', { maxLength: MAX_LENGTH.text, aliases: ['Recommendation', 'Description', 'Finding', 'Detail', 'Wording', 'Recommendation text', 'Improvement required', 'Area for improvement'] }),
     col('scope', 'Scope', 'enum', { values: SCOPE_VALUES, aliases: ['Local or national'] }),
-    col('inspection', 'Inspection', 'text', { aliases: ['Inspection key', 'Source inspection', 'Originating inspection'] }),
-    col('parent', 'Parent', 'text', { aliases: ['Parent reference', 'Cause of concern reference'] }),
+    col('inspection', 'Inspection', 'text', { maxLength: MAX_LENGTH.importedInspectionKey, aliases: ['Inspection key', 'Source inspection', 'Originating inspection'] }),
+    col('parent', 'Parent', 'text', { maxLength: MAX_LENGTH.reference, aliases: ['Parent reference', 'Cause of concern reference'] }),
     col('questions', 'Questions', 'list', { aliases: ['PEEL questions', 'Framework questions'] }),
-    col('deadlineText', 'Deadline', 'text', { aliases: ['Deadline text', 'Timescale', 'Timescales'] }),
+    col('deadlineText', 'Deadline', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Deadline text', 'Timescale', 'Timescales'] }),
     col('dueDate', 'Due date', 'date', { aliases: ['Due', 'Target date', 'Completion date', 'Due by'] }),
-    col('forceLead', 'Force lead', 'text', { aliases: ['Chief officer lead', 'Strategic lead', 'Lead'] }),
-    col('deliveryLead', 'Delivery lead', 'text', { aliases: ['Local delivery lead', 'Action owner', 'Owner'] }),
-    col('governanceGroup', 'Governance group', 'text', { aliases: ['Board', 'Group', 'Governance board', 'Monitoring group', 'Governance'] }),
+    col('forceLead', 'Force lead', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Chief officer lead', 'Strategic lead', 'Lead'] }),
+    col('deliveryLead', 'Delivery lead', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Local delivery lead', 'Action owner', 'Owner'] }),
+    col('governanceGroup', 'Governance group', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Board', 'Group', 'Governance board', 'Monitoring group', 'Governance'] }),
     col('status', 'Status', 'enum', { values: FINDING_STATUS_VALUES, aliases: ['Register status', 'Force status'] }),
-    col('statusNote', 'Status note', 'text', { aliases: ['Notes', 'Comments', 'Status comment'] }),
+    col('statusNote', 'Status note', 'text', { maxLength: MAX_LENGTH.note, aliases: ['Notes', 'Comments', 'Status comment'] }),
     col('portalStatus', 'Portal status', 'enum', { values: PORTAL_VALUES, aliases: ['HMICFRS portal', 'Monitoring portal status', 'Portal'] }),
-    col('portalNote', 'Portal note', 'text', { aliases: ['Portal comment'] }),
-    col('supersededBy', 'Superseded by', 'text')
+    col('portalNote', 'Portal note', 'text', { maxLength: MAX_LENGTH.note, aliases: ['Portal comment'] }),
+    col('supersededBy', 'Superseded by', 'text', { maxLength: MAX_LENGTH.reference })
   ]
 }
 
@@ -61,9 +62,9 @@ export const ACTIONS_SHEET: SheetSpec = {
   name: 'Actions',
   aliases: ['Sub-actions', 'Finding actions'],
   columns: [
-    col('finding', 'Finding', 'text', { required: true, aliases: ['Reference', 'Ref', 'Finding reference'] }),
+    col('finding', 'Finding', 'text', { required: true, maxLength: MAX_LENGTH.reference, aliases: ['Reference', 'Ref', 'Finding reference'] }),
     col('position', 'Position', 'integer', { aliases: ['Order', 'Number', 'No'] }),
-    col('text', 'Action', 'text', { required: true, aliases: ['Text', 'Sub-action', 'Description'] }),
+    col('text', 'Action', 'text', { required: true, maxLength: MAX_LENGTH.description, aliases: ['Text', 'Sub-action', 'Description'] }),
     col('status', 'Status', 'enum', { values: enumOf(['open', 'done'], { done: ['complete', 'completed'] }) })
   ]
 }
@@ -72,9 +73,9 @@ export const INSPECTIONS_SHEET: SheetSpec = {
   name: 'Inspections',
   aliases: ['Reports', 'Inspection reports'],
   columns: [
-    col('key', 'Key', 'text', { required: true, maxLength: 100, aliases: ['Inspection key', 'Inspection'] }),
-    col('title', 'Title', 'text', { required: true, aliases: ['Inspection title', 'Report title', 'Name'] }),
-    col('label', 'Label', 'text'),
+    col('key', 'Key', 'text', { required: true, maxLength: MAX_LENGTH.importedInspectionKey, aliases: ['Inspection key', 'Inspection'] }),
+    col('title', 'Title', 'text', { required: true, maxLength: MAX_LENGTH.title, aliases: ['Inspection title', 'Report title', 'Name'] }),
+    col('label', 'Label', 'text', { maxLength: MAX_LENGTH.label }),
     col('kind', 'Kind', 'enum', { required: true, values: enumOf(INSPECTION_KINDS, { peel_thematic: ['PEEL thematic'], ncpi: ['national child protection inspection'], cdi: ['crime data integrity'] }), aliases: ['Type'] }),
     col('category', 'Category', 'enum', {
       required: true,
@@ -102,9 +103,9 @@ export const GROUPS_SHEET: SheetSpec = {
   name: 'Governance groups',
   aliases: ['Groups', 'Boards', 'Governance'],
   columns: [
-    col('name', 'Name', 'text', { required: true, maxLength: 200, aliases: ['Group', 'Board', 'Governance group'] }),
-    col('chair', 'Chair', 'text', { aliases: ['Chaired by'] }),
-    col('meetingFrequency', 'Meeting frequency', 'text', { aliases: ['Meets', 'Frequency'] })
+    col('name', 'Name', 'text', { required: true, maxLength: MAX_LENGTH.name, aliases: ['Group', 'Board', 'Governance group'] }),
+    col('chair', 'Chair', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Chaired by'] }),
+    col('meetingFrequency', 'Meeting frequency', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Meets', 'Frequency'] })
   ]
 }
 
@@ -112,12 +113,12 @@ export const UPDATES_SHEET: SheetSpec = {
   name: 'Updates',
   aliases: ['Progress updates', 'Progress'],
   columns: [
-    col('finding', 'Finding', 'text', { required: true, aliases: ['Reference', 'Ref', 'Finding reference'] }),
+    col('finding', 'Finding', 'text', { required: true, maxLength: MAX_LENGTH.reference, aliases: ['Reference', 'Ref', 'Finding reference'] }),
     col('id', 'Id', 'text', { aliases: ['Update id'] }),
     col('createdAt', 'Created at', 'timestamp', { required: true, aliases: ['Date', 'Update date', 'Updated on'] }),
-    col('position', 'Position', 'text', { required: true, maxLength: 20_000, aliases: ['Current position', 'Where we stand'] }),
-    col('activities', 'Activities', 'text', { required: true, maxLength: 20_000, aliases: ['What has been done', 'Activity'] }),
-    col('impact', 'Impact', 'text', { maxLength: 20_000, aliases: ['What difference it made'] }),
+    col('position', 'Position', 'text', { required: true, maxLength: MAX_LENGTH.text, aliases: ['Current position', 'Where we stand'] }),
+    col('activities', 'Activities', 'text', { required: true, maxLength: MAX_LENGTH.text, aliases: ['What has been done', 'Activity'] }),
+    col('impact', 'Impact', 'text', { maxLength: MAX_LENGTH.text, aliases: ['What difference it made'] }),
     col('evidence', 'Evidence', 'json')
   ]
 }
@@ -128,8 +129,8 @@ export const ONGOING_ACTIONS_SHEET: SheetSpec = {
   columns: [
     col('update', 'Update', 'text', { required: true, aliases: ['Update id'] }),
     col('id', 'Id', 'text', { aliases: ['Action id'] }),
-    col('description', 'Description', 'text', { required: true, maxLength: 5000, aliases: ['Action'] }),
-    col('anticipatedImpact', 'Anticipated impact', 'text', { maxLength: 5000 }),
+    col('description', 'Description', 'text', { required: true, maxLength: MAX_LENGTH.description, aliases: ['Action'] }),
+    col('anticipatedImpact', 'Anticipated impact', 'text', { maxLength: MAX_LENGTH.description }),
     col('expectedCompletion', 'Expected completion', 'date', { aliases: ['Expected completion date', 'Due'] }),
     col('status', 'Status', 'enum', { values: enumOf(['ongoing', 'not_started', 'completed'], { completed: ['complete', 'done'] }) }),
     col('dates', 'Date history', 'json')
@@ -140,15 +141,15 @@ export const REVIEWS_SHEET: SheetSpec = {
   name: 'Reviews',
   aliases: ['Board reviews'],
   columns: [
-    col('finding', 'Finding', 'text', { required: true, aliases: ['Reference', 'Ref', 'Finding reference'] }),
+    col('finding', 'Finding', 'text', { required: true, maxLength: MAX_LENGTH.reference, aliases: ['Reference', 'Ref', 'Finding reference'] }),
     col('id', 'Id', 'text', { aliases: ['Review id'] }),
     col('createdAt', 'Created at', 'timestamp', { required: true, aliases: ['Date', 'Review date', 'Reviewed on'] }),
     col('outcome', 'Outcome', 'enum', {
       required: true,
       values: enumOf(REVIEW_OUTCOMES, { request_closure: ['closure', 'request closure'], embed_and_sustain: ['embed', 'embed and sustain'], remedial_action: ['remedial'] })
     }),
-    col('rationale', 'Rationale', 'text', { required: true, maxLength: 20_000, aliases: ['Reason', 'Reasons'] }),
-    col('governanceGroup', 'Governance group', 'text', { aliases: ['Board', 'Group'] })
+    col('rationale', 'Rationale', 'text', { required: true, maxLength: MAX_LENGTH.text, aliases: ['Reason', 'Reasons'] }),
+    col('governanceGroup', 'Governance group', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Board', 'Group'] })
   ]
 }
 

@@ -4,7 +4,7 @@ import type { Database, Db, Executor } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
 import { bumped } from '../../db/versioned.ts'
 import { conflict, invalidField, notFound } from '../../problems.ts'
-import { type Principal, canSeeForce } from '../access/roles.ts'
+import { type Principal, type Role, canSeeForce } from '../access/roles.ts'
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
 import { assertKnownForce } from '../governance-groups/governance-groups.service.ts'
 import * as groups from '../governance-groups/governance-groups.repository.ts'
@@ -473,7 +473,8 @@ export async function findingHistory(db: Db, principal: Principal, findingId: st
       action: row.action,
       entityType: row.entity_type,
       entityId: row.entity_id,
-      actor: row.actor_key_id ? { keyId: row.actor_key_id, name: row.actor_name ?? '', role: row.actor_role ?? '' } : null,
+      // Keys are never deleted, so the key behind an entry is always found.
+      actor: row.actor_key_id && row.actor_name !== null && row.actor_role !== null ? { keyId: row.actor_key_id, name: row.actor_name, role: row.actor_role as Role } : null,
       requestId: row.request_id,
       before: row.before,
       after: row.after

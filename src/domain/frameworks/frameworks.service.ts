@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts'
 import { notFound } from '../../problems.ts'
 import { decodeCursor, toPage } from '../shared/pagination.ts'
 import * as repo from './frameworks.repository.ts'
-import type { CriterionSchema, GRADES } from './frameworks.schemas.ts'
+import type { CriterionSchema, GRADES, PILLARS } from './frameworks.schemas.ts'
 import type { Static } from 'typebox'
 
 type FrameworkRow = Awaited<ReturnType<typeof repo.listFrameworks>>[number]
@@ -26,7 +26,7 @@ function toQuestion(row: QuestionRow) {
     parentRef: row.parent_ref,
     title: row.title,
     graded: row.graded,
-    pillar: row.pillar,
+    pillar: row.pillar as (typeof PILLARS)[number] | null,
     note: row.note
   }
 }

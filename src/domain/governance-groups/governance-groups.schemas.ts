@@ -1,10 +1,13 @@
 import { Type } from 'typebox'
-import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+import { ForceCode, PageQuery, Timestamp, Uuid, Version } from '../../schemas/common.ts'
+import { FreeText, MAX_LENGTH } from '../../schemas/limits.ts'
+
+const name = () => FreeText(MAX_LENGTH.name, { minLength: 1 })
 
 const fields = {
-  name: Type.String({ minLength: 1, maxLength: 200, examples: ['Inspection and Audit Monitoring Board'] }),
-  chair: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { examples: ['Deputy Chief Constable'] }),
-  meetingFrequency: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { examples: ['Monthly'] })
+  name: FreeText(MAX_LENGTH.name, { minLength: 1, examples: ['Inspection and Audit Monitoring Board'] }),
+  chair: Type.Union([name(), Type.Null()], { examples: ['Deputy Chief Constable'] }),
+  meetingFrequency: Type.Union([name(), Type.Null()], { examples: ['Monthly'] })
 }
 
 export const GovernanceGroupSchema = Type.Object(
@@ -12,7 +15,7 @@ export const GovernanceGroupSchema = Type.Object(
     id: Uuid,
     force: ForceCode,
     ...fields,
-    version: Type.Integer({ description: 'Bumped by every change; the ETag is this number in quotes.' }),
+    version: Version('Bumped by every change; the ETag is this number in quotes.'),
     createdAt: Timestamp,
     updatedAt: Timestamp
   },

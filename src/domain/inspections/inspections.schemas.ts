@@ -1,14 +1,17 @@
 import { Type } from 'typebox'
-import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
+import { CalendarDate, ForceCode, PageQuery, Timestamp, Uuid, Version } from '../../schemas/common.ts'
+import { FreeText, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
 import { FrameworkKey } from '../frameworks/frameworks.schemas.ts'
 
 export const INSPECTION_KINDS = ['peel', 'peel_thematic', 'national_thematic', 'ncpi', 'cdi', 'other'] as const
 export const CATEGORIES = ['local_peel', 'national_peel', 'national_da_peel_thematic', 'ncpi', 'cdi', 'other_national_thematic'] as const
 export const SCOPES = ['force', 'national'] as const
 
-export const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 const nullable = <T extends ReturnType<typeof Type.String>>(schema: T, description?: string) =>
   Type.Union([schema, Type.Null()], description ? { description } : {})
+
+/** The year of an inspection. */
+export const Year = Type.Integer({ format: 'int32', minimum: 1990, maximum: 2100 })
 
 export const Category = Type.Enum(CATEGORIES, {
   description: "The row of the audit committee's summary (001 section 2.1) this inspection's findings count under."
@@ -19,32 +22,31 @@ export const MilestoneSchema = Type.Object(
     kind: Type.Enum(['dates_confirmed', 'parm', 'evidence_collection', 'report_publication', 'fieldwork', 'other'], {
       description: 'dates_confirmed, parm (PEEL Assessment and Resourcing Meeting), evidence_collection, report_publication (001 section 4.4), fieldwork or other.'
     }),
-    title: Type.String({ minLength: 1, maxLength: 300 }),
+    title: FreeText(MAX_LENGTH.title, { minLength: 1 }),
     date: nullable(CalendarDate, 'The day it happens or starts, where known.'),
-    dateText: nullable(Type.String({ maxLength: 100 }), "The date as published, e.g. 'February 2022'."),
-    note: nullable(Type.String({ maxLength: 2000 }))
+    dateText: nullable(FreeText(MAX_LENGTH.label), "The date as published, e.g. 'February 2022'."),
+    note: nullable(FreeText(MAX_LENGTH.note))
   },
   { additionalProperties: false }
 )
 
+export const INSPECTION_KEY_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$'
+const keyOf = (maxLength: number) =>
+  Type.String({ pattern: INSPECTION_KEY_PATTERN, maxLength, description: 'A short stable handle, unique within the register.', examples: ['ipa-2019'] })
+
 const fields = {
-  key: Type.String({
-    pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
-    maxLength: 80,
-    description: 'A short stable handle, unique within the register.',
-    examples: ['ipa-2019']
-  }),
-  title: Type.String({ minLength: 1, maxLength: 300, examples: ['PEEL integrated assessment (IPA) 2019'] }),
-  label: nullable(Type.String({ minLength: 1, maxLength: 100 }), "How the register labels it, e.g. 'IPA 2019', 'Effectiveness 2017'."),
+  key: keyOf(MAX_LENGTH.inspectionKey),
+  title: FreeText(MAX_LENGTH.title, { minLength: 1, examples: ['PEEL integrated assessment (IPA) 2019'] }),
+  label: nullable(FreeText(MAX_LENGTH.label, { minLength: 1 }), "How the register labels it, e.g. 'IPA 2019', 'Effectiveness 2017'."),
   kind: Type.Enum(INSPECTION_KINDS),
   category: Category,
   scope: Type.Enum(SCOPES, { description: 'national when its findings are made to all forces.' }),
-  year: Type.Union([Type.Integer({ minimum: 1990, maximum: 2100 }), Type.Null()], { description: 'null where the register does not know it.' }),
+  year: Type.Union([Year, Type.Null()], { description: 'null where the register does not know it.' }),
   startedOn: nullable(CalendarDate),
   endedOn: nullable(CalendarDate),
   publishedOn: nullable(CalendarDate, 'When the report was published: deadlines such as "within three months" run from it.'),
   framework: nullable(FrameworkKey, 'The PEEL framework version the inspection used.'),
-  milestones: Type.Array(MilestoneSchema, { maxItems: 50 })
+  milestones: Type.Array(MilestoneSchema, { maxItems: MAX_ITEMS.milestones })
 }
 
 export const InspectionSchema = Type.Object(
@@ -52,7 +54,9 @@ export const InspectionSchema = Type.Object(
     id: Uuid,
     force: ForceCode,
     ...fields,
-    version: Type.Integer(),
+    // An import has always taken keys up to MAX_LENGTH.importedInspectionKey (register-document.ts).
+    key: keyOf(MAX_LENGTH.importedInspectionKey),
+    version: Version(),
     createdAt: Timestamp,
     updatedAt: Timestamp
   },
@@ -120,7 +124,7 @@ export const InspectionListQuery = Type.Object(
     category: Type.Optional(Category),
     kind: Type.Optional(fields.kind),
     scope: Type.Optional(fields.scope),
-    year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 }))
+    year: Type.Optional(Year)
   },
   { additionalProperties: false }
 )

@@ -1,17 +1,17 @@
 import { Type } from 'typebox'
-import { PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
-import { CalendarDate } from '../inspections/inspections.schemas.ts'
+import { CalendarDate, PageQuery, Timestamp, Uuid, Version } from '../../schemas/common.ts'
+import { FreeText, MAX_DAYS, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
 
-const text = (max: number) => Type.String({ minLength: 1, maxLength: max })
+const text = (max: number, description?: string) => FreeText(max, { minLength: 1, ...(description ? { description } : {}) })
 const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const EVIDENCE_KINDS = ['policy', 'guidance', 'evaluation', 'meeting_record', 'report', 'training', 'data', 'other'] as const
 
 export const EvidenceSchema = Type.Object(
   {
-    title: text(300),
+    title: text(MAX_LENGTH.title),
     kind: Type.Enum(EVIDENCE_KINDS, { description: 'policy, guidance, evaluation, meeting_record, report, training, data or other.' }),
-    location: nullable(text(1000)),
+    location: nullable(text(MAX_LENGTH.location)),
     date: nullable(CalendarDate)
   },
   { additionalProperties: false, description: 'A document that proves progress: where it is, and its date.' }
@@ -24,21 +24,26 @@ export const OngoingActionSchema = Type.Object(
     id: Uuid,
     findingId: Uuid,
     updateId: Uuid,
-    description: Type.String(),
-    anticipatedImpact: Type.Union([Type.String(), Type.Null()]),
+    description: text(MAX_LENGTH.description),
+    anticipatedImpact: Type.Union([text(MAX_LENGTH.description), Type.Null()]),
     expectedCompletion: Type.Union([CalendarDate, Type.Null()]),
     status: Type.Enum(ACTION_STATUSES),
     dateHistory: Type.Array(
       Type.Object({
         expectedCompletion: Type.Union([CalendarDate, Type.Null()]),
-        reason: Type.Union([Type.String(), Type.Null()]),
+        reason: Type.Union([text(MAX_LENGTH.note), Type.Null()]),
         changedAt: Timestamp,
         changedBy: Type.Union([Uuid, Type.Null()])
       }),
-      { description: 'Every expected completion date it has had, oldest first, with the reason each one moved.' }
+      { description: 'Every expected completion date it has had, oldest first, with the reason each one moved: as many as there were moves.' }
     ),
-    slippageDays: Type.Integer({ description: 'How many days later than first expected it is now expected (0 if never moved later).' }),
-    version: Type.Integer(),
+    slippageDays: Type.Integer({
+      format: 'int32',
+      minimum: 0,
+      maximum: MAX_DAYS,
+      description: 'How many days later than first expected it is now expected (0 if never moved later).'
+    }),
+    version: Version(),
     createdAt: Timestamp,
     updatedAt: Timestamp
   },
@@ -49,11 +54,11 @@ export const ProgressUpdateSchema = Type.Object(
   {
     id: Uuid,
     findingId: Uuid,
-    position: Type.String({ description: 'Where the force stands now.' }),
-    activities: Type.String({ description: 'What has been done.' }),
-    impact: Type.Union([Type.String(), Type.Null()], { description: 'What difference it made.' }),
-    evidence: Type.Array(EvidenceSchema),
-    ongoingActions: Type.Array(Type.Object(OngoingActionSchema.properties)),
+    position: text(MAX_LENGTH.text, 'Where the force stands now.'),
+    activities: text(MAX_LENGTH.text, 'What has been done.'),
+    impact: Type.Union([text(MAX_LENGTH.text), Type.Null()], { description: 'What difference it made.' }),
+    evidence: Type.Array(EvidenceSchema, { maxItems: MAX_ITEMS.evidence }),
+    ongoingActions: Type.Array(Type.Object(OngoingActionSchema.properties), { maxItems: MAX_ITEMS.ongoingActions }),
     author: Type.Union([Uuid, Type.Null()], { description: 'The API key that wrote it.' }),
     createdAt: Timestamp
   },
@@ -62,22 +67,22 @@ export const ProgressUpdateSchema = Type.Object(
 
 export const CreateProgressUpdateBody = Type.Object(
   {
-    position: text(20_000),
-    activities: text(20_000),
-    impact: Type.Optional(nullable(text(20_000))),
-    evidence: Type.Optional(Type.Array(EvidenceSchema, { maxItems: 100 })),
+    position: text(MAX_LENGTH.text),
+    activities: text(MAX_LENGTH.text),
+    impact: Type.Optional(nullable(text(MAX_LENGTH.text))),
+    evidence: Type.Optional(Type.Array(EvidenceSchema, { maxItems: MAX_ITEMS.evidence })),
     ongoingActions: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            description: text(5000),
-            anticipatedImpact: Type.Optional(nullable(text(5000))),
+            description: text(MAX_LENGTH.description),
+            anticipatedImpact: Type.Optional(nullable(text(MAX_LENGTH.description))),
             expectedCompletion: Type.Optional(nullable(CalendarDate)),
             status: Type.Optional(Type.Enum(['ongoing', 'not_started'], { default: 'ongoing' }))
           },
           { additionalProperties: false }
         ),
-        { maxItems: 100 }
+        { maxItems: MAX_ITEMS.ongoingActions }
       )
     )
   },
@@ -108,7 +113,7 @@ export const CreateProgressUpdateBody = Type.Object(
 export const UpdateOngoingActionBody = Type.Object(
   {
     expectedCompletion: Type.Optional(nullable(CalendarDate)),
-    reason: Type.Optional(text(2000)),
+    reason: Type.Optional(text(MAX_LENGTH.note)),
     status: Type.Optional(Type.Enum(ACTION_STATUSES))
   },
   {
@@ -128,7 +133,7 @@ export const ReviewSchema = Type.Object(
     outcome: Type.Enum(REVIEW_OUTCOMES, {
       description: 'request_closure; embed_and_sustain (further work needed to embed and sustain); remedial_action (001 section 3.5).'
     }),
-    rationale: Type.String(),
+    rationale: text(MAX_LENGTH.text),
     governanceGroupId: Type.Union([Uuid, Type.Null()], { description: 'The group that reviewed.' }),
     reviewer: Type.Union([Uuid, Type.Null()]),
     createdAt: Timestamp
@@ -139,7 +144,7 @@ export const ReviewSchema = Type.Object(
 export const CreateReviewBody = Type.Object(
   {
     outcome: Type.Enum(REVIEW_OUTCOMES),
-    rationale: text(20_000),
+    rationale: text(MAX_LENGTH.text),
     governanceGroupId: Type.Optional(Type.Union([Uuid, Type.Null()]))
   },
   {

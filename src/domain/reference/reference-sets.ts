@@ -7,12 +7,22 @@ import * as frameworks from '../frameworks/frameworks.repository.ts'
 import * as gradings from '../gradings/gradings.repository.ts'
 import * as practice from '../practice/practice.repository.ts'
 import type { ReferenceSet } from './reference-loader.ts'
+import { MAX_LENGTH, REFERENCE } from '../../schemas/limits.ts'
+import { Period } from '../frameworks/frameworks.schemas.ts'
+
+/*
+ * The files are held to the sizes the API's responses promise (REFERENCE in schemas/limits.ts):
+ * a longer text or list stops the start here rather than break the contract.
+ */
+const text = (max: number) => Type.String({ minLength: 1, maxLength: max })
+const list = <T extends TSchema>(item: T, options: { minItems?: number; maxItems?: number } = {}) =>
+  Type.Array(item, { maxItems: REFERENCE.listItems, ...options })
 
 const ForcesFile = Type.Object({
   forces: Type.Array(
     Type.Object({
-      code: Type.String({ pattern: '^[a-z]+(-[a-z]+)*$' }),
-      name: Type.String({ minLength: 1 }),
+      code: Type.String({ pattern: '^[a-z]+(-[a-z]+)*$', maxLength: MAX_LENGTH.forceCode }),
+      name: text(REFERENCE.name),
       country: Type.Union([Type.Literal('england'), Type.Literal('wales')])
     }),
     { minItems: 1 }
@@ -20,32 +30,32 @@ const ForcesFile = Type.Object({
 })
 
 const Grade = Type.Enum(['outstanding', 'good', 'adequate', 'requires_improvement', 'inadequate'])
-const Ref = Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$' })
+const Ref = Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$', maxLength: MAX_LENGTH.questionRef })
 
 const FrameworkFile = Type.Object({
   key: Type.String({ pattern: '^peel-[0-9]{4}$' }),
-  title: Type.String({ minLength: 1 }),
-  period: Type.String({ minLength: 1 }),
+  title: text(REFERENCE.title),
+  period: Period,
   gradingScale: Type.Array(Grade, { minItems: 1 }),
-  source: Type.String({ minLength: 1 }),
-  notes: Type.Array(Type.String()),
+  source: text(REFERENCE.text),
+  notes: list(text(REFERENCE.text)),
   questions: Type.Array(
     Type.Object({
       ref: Ref,
       parentRef: Type.Union([Ref, Type.Null()]),
-      title: Type.String({ minLength: 1 }),
+      title: text(REFERENCE.title),
       graded: Type.Boolean(),
       pillar: Type.Optional(Type.Enum(['effectiveness', 'efficiency', 'legitimacy'])),
-      note: Type.Optional(Type.String()),
-      criteria: Type.Array(
+      note: Type.Optional(text(REFERENCE.text)),
+      criteria: list(
         Type.Object({
           kind: Type.Enum(['grade_descriptor', 'characteristics_of_good']),
           grade: Type.Union([Grade, Type.Null()]),
-          items: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })
+          items: list(text(REFERENCE.text), { minItems: 1 })
         })
       )
     }),
-    { minItems: 1 }
+    { minItems: 1, maxItems: REFERENCE.questions }
   )
 })
 
@@ -76,34 +86,34 @@ function frameworkSet(key: string): ReferenceSet {
 }
 
 const Assessment = Type.Enum(['outstanding', 'good', 'adequate', 'requires_improvement', 'inadequate', 'not_applicable', 'ungraded', 'not_inspected'])
-const ForceRef = Type.String({ pattern: '^[a-z]+(-[a-z]+)*$' })
+const ForceRef = Type.String({ pattern: '^[a-z]+(-[a-z]+)*$', maxLength: MAX_LENGTH.forceCode })
 
 const GradingsFile = Type.Object({
   framework: Type.String(),
-  areas: Type.Array(Type.Object({ questionRef: Ref, area: Type.String({ minLength: 1 }) }), { minItems: 1 }),
+  areas: list(Type.Object({ questionRef: Ref, area: text(REFERENCE.title) }), { minItems: 1 }),
   forces: Type.Array(
-    Type.Object({ force: ForceRef, nameAsPrinted: Type.String({ minLength: 1 }), grades: Type.Record(Type.String(), Assessment) }),
+    Type.Object({ force: ForceRef, nameAsPrinted: text(REFERENCE.name), grades: Type.Record(Type.String(), Assessment) }),
     { minItems: 1 }
   )
 })
 
-const Text = Type.Union([Type.String({ minLength: 1 }), Type.Null()])
+const Text = Type.Union([text(REFERENCE.text), Type.Null()])
 const PracticeFile = Type.Object({
   framework: Type.String(),
-  areas: Type.Array(
+  areas: list(
     Type.Object({
-      area: Type.String({ minLength: 1 }),
+      area: text(REFERENCE.title),
       questionRef: Ref,
-      summary: Type.String({ minLength: 1 }),
+      summary: text(REFERENCE.text),
       statedInnovativeCount: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])
     })
   ),
   examples: Type.Array(
     Type.Object({
       force: Type.Union([ForceRef, Type.Null()]),
-      area: Type.String({ minLength: 1 }),
+      area: text(REFERENCE.title),
       questionRef: Ref,
-      gradeAsPrinted: Text,
+      gradeAsPrinted: Type.Union([text(REFERENCE.title), Type.Null()]),
       grade: Type.Union([Grade, Type.Null()]),
       innovative: Type.Union([Type.Boolean(), Type.Null()]),
       objective: Text,
@@ -157,11 +167,11 @@ const CrosswalkFile = Type.Object({
       from: QuestionKey,
       to: QuestionKey,
       relation: Type.Enum(['same', 'broader', 'narrower', 'overlaps']),
-      rationale: Type.String({ minLength: 1 })
+      rationale: text(REFERENCE.text)
     }),
     { minItems: 1 }
   ),
-  unmatched: Type.Array(Type.Object({ framework: Type.String(), ref: Ref, reason: Type.String({ minLength: 1 }) }))
+  unmatched: Type.Array(Type.Object({ framework: Type.String(), ref: Ref, reason: text(REFERENCE.text) }))
 })
 
 const FRAMEWORK_ORDER = ['peel-2018', 'peel-2021', 'peel-2023', 'peel-2025']

@@ -1,10 +1,11 @@
 import { type TSchema, Type } from 'typebox'
-import { ForceCode, Timestamp, Uuid, ref } from '../../schemas/common.ts'
-import { Kind, PortalStatus, Status } from '../findings/findings.schemas.ts'
-import { FrameworkKey, Grade, QuestionRef } from '../frameworks/frameworks.schemas.ts'
+import { CalendarDate, ForceCode, Timestamp, Uuid, Version, ref } from '../../schemas/common.ts'
+import { Count, Days, FreeText, MAX_DAYS, MAX_ITEMS, MAX_LENGTH, REFERENCE } from '../../schemas/limits.ts'
+import { Kind, PortalStatus, Status, StoredReference, StoredTitle } from '../findings/findings.schemas.ts'
+import { FrameworkKey, Grade, Period, QuestionRef } from '../frameworks/frameworks.schemas.ts'
 import { Assessment } from '../gradings/gradings.schemas.ts'
 import { GovernanceGroupSchema } from '../governance-groups/governance-groups.schemas.ts'
-import { CalendarDate, Category } from '../inspections/inspections.schemas.ts'
+import { CATEGORIES, Category } from '../inspections/inspections.schemas.ts'
 import { EVIDENCE_KINDS, REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
 
 /**
@@ -13,12 +14,14 @@ import { EVIDENCE_KINDS, REVIEW_OUTCOMES } from '../progress/progress.schemas.ts
  */
 
 const nullable = <T extends TSchema>(schema: T, description?: string) => Type.Union([schema, Type.Null()], description ? { description } : {})
+const text = (max: number, description?: string) => FreeText(max, { minLength: 1, ...(description ? { description } : {}) })
+/** Days past a date: at least one, or it would not be overdue. */
+const daysOverdue = (description: string) => Type.Integer({ format: 'int32', minimum: 1, maximum: MAX_DAYS, description })
+const day = (description: string) => Type.String({ format: 'date', maxLength: MAX_LENGTH.date, description })
 
 /** A force key reports on its own force (naming another is 403); a national key must name one. */
 const force = Type.Optional(ForceCode)
-const asOf = Type.Optional(
-  Type.String({ format: 'date', description: 'The day the report is judged on, YYYY-MM-DD (today, UTC, by default): due before it is overdue.' })
-)
+const asOf = Type.Optional(day('The day the report is judged on, YYYY-MM-DD (today, UTC, by default): due before it is overdue.'))
 const format = Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv: the report as CSV (or send Accept: text/csv).' }))
 
 export const SummaryQuery = Type.Object({ force, format }, { additionalProperties: false })
@@ -37,10 +40,7 @@ export const BoardPackQuery = Type.Object(
   {
     asOf,
     since: Type.Optional(
-      Type.String({
-        format: 'date',
-        description: "Report date slips made on or after this day (YYYY-MM-DD). By default, the day of the group's last meeting: its latest recorded review."
-      })
+      day("Report date slips made on or after this day (YYYY-MM-DD). By default, the day of the group's last meeting: its latest recorded review.")
     )
   },
   { additionalProperties: false }
@@ -51,10 +51,8 @@ export const GapQuery = Type.Object({ force }, { additionalProperties: false })
 
 const KindCount = Type.Object(
   {
-    total: Type.Integer({ description: 'Open in the register (open or closure requested).' }),
-    notOnPortal: Type.Integer({
-      description: "Of those, how many are not open on the inspectorate's portal: never on it, or closed there (001's figures in brackets, note 2)."
-    })
+    total: Count('Open in the register (open or closure requested).'),
+    notOnPortal: Count("Of those, how many are not open on the inspectorate's portal: never on it, or closed there (001's figures in brackets, note 2).")
   },
   { additionalProperties: false }
 )
@@ -66,13 +64,13 @@ const KindCounts = {
 
 const DiscrepancySchema = Type.Object({
   id: Uuid,
-  reference: Type.String(),
+  reference: StoredReference(),
   kind: Kind,
   category: nullable(Category, 'null when the finding has no inspection.'),
-  title: Type.String(),
+  title: StoredTitle(),
   status: Status,
   portalStatus: PortalStatus,
-  portalNote: nullable(Type.String(), 'Why the portal disagrees, as the register recorded it.')
+  portalNote: nullable(text(MAX_LENGTH.note), 'Why the portal disagrees, as the register recorded it.')
 })
 
 export const SummarySchema = Type.Object(
@@ -82,22 +80,22 @@ export const SummarySchema = Type.Object(
     rows: Type.Array(
       Type.Object({
         category: Category,
-        label: Type.String({ description: 'The row as 001 prints it.', examples: ['Local PEEL'] }),
+        label: text(MAX_LENGTH.label, 'The row as 001 prints it.'),
         ...KindCounts
       }),
-      { description: "One row per inspection category, always all six, in 001's order." }
+      { maxItems: CATEGORIES.length, description: "One row per inspection category, always all six, in 001's order." }
     ),
     uncategorised: Type.Object(KindCounts, { description: 'Open findings with no inspection recorded, so that the rows add up to the register total.' }),
     register: Type.Object(
-      { label: Type.String({ examples: ['Total on Force register'] }), ...KindCounts },
+      { label: FreeText(MAX_LENGTH.label, { examples: ['Total on Force register'] }), ...KindCounts },
       { description: 'Every open finding of the register: the rows plus uncategorised.' }
     ),
     portal: Type.Object(
       {
-        label: Type.String({ examples: ['Total on HMIC monitoring portal'] }),
-        causesOfConcern: Type.Integer(),
-        recommendations: Type.Integer(),
-        areasForImprovement: Type.Integer()
+        label: FreeText(MAX_LENGTH.label, { examples: ['Total on HMIC monitoring portal'] }),
+        causesOfConcern: Count(),
+        recommendations: Count(),
+        areasForImprovement: Count()
       },
       {
         description:
@@ -119,36 +117,36 @@ export const SummarySchema = Type.Object(
 
 // ---- overdue
 
-const GroupRef = nullable(Type.Object({ id: Uuid, name: Type.String() }), 'The governance group monitoring the finding, if any.')
+const GroupRef = nullable(Type.Object({ id: Uuid, name: text(MAX_LENGTH.name) }), 'The governance group monitoring the finding, if any.')
 
 const leads = {
-  forceLead: nullable(Type.String()),
-  deliveryLead: nullable(Type.String()),
+  forceLead: nullable(text(MAX_LENGTH.name)),
+  deliveryLead: nullable(text(MAX_LENGTH.name)),
   governanceGroup: GroupRef
 }
 
 const OverdueFindingSchema = Type.Object({
   id: Uuid,
-  reference: Type.String(),
+  reference: StoredReference(),
   kind: Kind,
-  title: Type.String(),
+  title: StoredTitle(),
   status: Type.Enum(['open', 'closure_requested']),
   category: nullable(Category),
-  deadlineText: nullable(Type.String()),
+  deadlineText: nullable(text(MAX_LENGTH.name)),
   dueDate: CalendarDate,
-  daysOverdue: Type.Integer({ description: 'asOf minus dueDate, in days.' }),
+  daysOverdue: daysOverdue('asOf minus dueDate, in days.'),
   ...leads
 })
 
 const OverdueActionSchema = Type.Object({
   id: Uuid,
   findingId: Uuid,
-  reference: Type.String({ description: "The finding's reference." }),
-  findingTitle: Type.String(),
-  description: Type.String(),
+  reference: StoredReference("The finding's reference."),
+  findingTitle: StoredTitle("The finding's title."),
+  description: text(MAX_LENGTH.description),
   status: Type.Enum(['ongoing', 'not_started']),
   expectedCompletion: CalendarDate,
-  daysOverdue: Type.Integer({ description: 'asOf minus expectedCompletion, in days.' }),
+  daysOverdue: daysOverdue('asOf minus expectedCompletion, in days.'),
   ...leads
 })
 
@@ -169,14 +167,14 @@ export const OverdueSchema = Type.Object(
 // ---- by lead, by group
 
 const rowCounts = {
-  open: Type.Integer({ description: 'Open findings (open or closure requested).' }),
-  closureRequested: Type.Integer({ description: 'Of those, how many have a closure request under way.' }),
-  overdue: Type.Integer({ description: 'Of those, how many are due before asOf.' }),
-  ongoingActionsOverdue: Type.Integer({ description: 'Ongoing actions of those findings not completed and expected before asOf.' }),
+  open: Count('Open findings (open or closure requested).'),
+  closureRequested: Count('Of those, how many have a closure request under way.'),
+  overdue: Count('Of those, how many are due before asOf.'),
+  ongoingActionsOverdue: Count('Ongoing actions of those findings not completed and expected before asOf.'),
   nextDueDate: nullable(CalendarDate, 'The earliest due date on or after asOf among those findings.'),
-  causesOfConcern: Type.Integer({ description: 'Open causes of concern.' }),
-  recommendations: Type.Integer({ description: 'Open recommendations.' }),
-  areasForImprovement: Type.Integer({ description: 'Open areas for improvement.' })
+  causesOfConcern: Count('Open causes of concern.'),
+  recommendations: Count('Open recommendations.'),
+  areasForImprovement: Count('Open areas for improvement.')
 }
 
 export const ByLeadSchema = Type.Object(
@@ -187,7 +185,10 @@ export const ByLeadSchema = Type.Object(
     generatedAt: Timestamp,
     rows: Type.Array(
       Type.Object({
-        lead: nullable(Type.String(), 'The lead as the register spells it most often (names are grouped whatever their case); null for open findings with no lead.'),
+        lead: nullable(
+          text(MAX_LENGTH.name),
+          'The lead as the register spells it most often (names are grouped whatever their case); null for open findings with no lead.'
+        ),
         ...rowCounts
       }),
       { description: 'One row per lead with open findings, by name, then the row of findings without one.' }
@@ -220,11 +221,11 @@ export const BoardPackSchema = Type.Object(
     dueForReview: Type.Array(
       Type.Object({
         id: Uuid,
-        reference: Type.String(),
+        reference: StoredReference(),
         kind: Kind,
-        title: Type.String(),
+        title: StoredTitle(),
         status: Status,
-        latestUpdate: Type.Object({ id: Uuid, position: Type.String(), date: CalendarDate }),
+        latestUpdate: Type.Object({ id: Uuid, position: text(MAX_LENGTH.text), date: CalendarDate }),
         latestReview: nullable(
           Type.Object({ id: Uuid, outcome: Type.Enum(REVIEW_OUTCOMES), date: CalendarDate }),
           'Its latest review by any group; null when it has never been reviewed.'
@@ -236,12 +237,12 @@ export const BoardPackSchema = Type.Object(
       Type.Object({
         id: Uuid,
         findingId: Uuid,
-        reference: Type.String(),
-        title: Type.String(),
-        summary: Type.String(),
-        evidenceCount: Type.Integer({ description: 'How many evidence items the request pinned.' }),
+        reference: StoredReference(),
+        title: StoredTitle(),
+        summary: text(MAX_LENGTH.text),
+        evidenceCount: Count('How many evidence items the request pinned.'),
         submittedOn: CalendarDate,
-        version: Type.Integer({ description: "The request's version: send it as If-Match when approving or returning." })
+        version: Version("The request's version: send it as If-Match when approving or returning.")
       }),
       { description: "Closure requests of the group's findings waiting for the board (status board_review), oldest submission first." }
     ),
@@ -249,12 +250,12 @@ export const BoardPackSchema = Type.Object(
       Type.Object({
         actionId: Uuid,
         findingId: Uuid,
-        reference: Type.String(),
-        description: Type.String(),
+        reference: StoredReference(),
+        description: text(MAX_LENGTH.description),
         from: nullable(CalendarDate),
         to: nullable(CalendarDate),
-        daysSlipped: nullable(Type.Integer(), 'to minus from, in days (negative when brought forward); null when either date is unset.'),
-        reason: nullable(Type.String()),
+        daysSlipped: nullable(Days(), 'to minus from, in days (negative when brought forward); null when either date is unset.'),
+        reason: nullable(text(MAX_LENGTH.note)),
         changedOn: CalendarDate
       }),
       { description: "Every move of an ongoing action's expected completion, for the group's findings, made on or after `since`, oldest first." }
@@ -266,13 +267,14 @@ export const BoardPackSchema = Type.Object(
 
 // ---- gap
 
-const TitledQuestion = Type.Object({ framework: FrameworkKey, ref: QuestionRef, title: Type.String() })
+const TitledQuestion = Type.Object({ framework: FrameworkKey, ref: QuestionRef, title: FreeText(REFERENCE.title) })
 
 export const GapSchema = Type.Object(
   {
     force: ForceCode,
     question: TitledQuestion,
     related: Type.Array(TitledQuestion, {
+      maxItems: REFERENCE.questions * REFERENCE.frameworks,
       description:
         'Questions of the other versions that cover common ground, through the crosswalk in either direction (as GET /v1/crosswalk with ref), ' +
         'oldest version first, in document order.'
@@ -280,19 +282,20 @@ export const GapSchema = Type.Object(
     findings: Type.Array(
       Type.Object({
         id: Uuid,
-        reference: Type.String(),
+        reference: StoredReference(),
         kind: Kind,
-        title: Type.String(),
+        title: StoredTitle(),
         status: Status,
         linkedThrough: Type.Array(Type.Object({ framework: FrameworkKey, ref: QuestionRef }), {
+          maxItems: MAX_ITEMS.questionLinks,
           description: 'The questions (this one, one under it, or a related one) the finding is linked to.'
         }),
-        latestUpdate: nullable(Type.Object({ id: Uuid, position: Type.String(), date: CalendarDate }), 'null when no progress has been reported.'),
+        latestUpdate: nullable(Type.Object({ id: Uuid, position: text(MAX_LENGTH.text), date: CalendarDate }), 'null when no progress has been reported.'),
         evidence: Type.Array(
           Type.Object({
-            title: Type.String(),
+            title: text(MAX_LENGTH.title),
             kind: Type.Enum(EVIDENCE_KINDS),
-            location: nullable(Type.String()),
+            location: nullable(text(MAX_LENGTH.location)),
             date: nullable(CalendarDate),
             updateId: Uuid,
             updateDate: CalendarDate
@@ -302,17 +305,20 @@ export const GapSchema = Type.Object(
       }),
       { description: "The force's open findings linked to the question, a question under it, or a related question, by reference." }
     ),
-    withoutEvidence: Type.Array(Type.String(), { description: 'References of those findings with no evidence yet: the gaps.' }),
+    withoutEvidence: Type.Array(StoredReference('A finding with no evidence yet.'), { description: 'References of those findings with no evidence yet: the gaps.' }),
     grades: Type.Array(
       Type.Object({
         framework: FrameworkKey,
-        period: Type.String({ examples: ['2021/22'] }),
+        period: Period,
         questionRef: QuestionRef,
-        area: Type.String({ description: "The area's title as the published table heads it." }),
+        area: FreeText(REFERENCE.title, { description: "The area's title as the published table heads it." }),
         grade: nullable(Grade, 'null when the published cell holds no grade (see assessment).'),
         assessment: Assessment
       }),
-      { description: "The force's published grades for the question, the questions under it and the related questions, oldest first." }
+      {
+        maxItems: REFERENCE.listItems * REFERENCE.frameworks,
+        description: "The force's published grades for the question, the questions under it and the related questions, oldest first."
+      }
     )
   },
   { description: 'For one framework question: what covers it in other versions, which open findings bear on it and whether they have evidence yet, and how the force was graded there.' }

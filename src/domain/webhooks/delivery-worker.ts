@@ -5,6 +5,8 @@ import * as events from '../events/events.repository.ts'
 import { eventTypeOf, matchesTypes, toEvent } from '../events/events.service.ts'
 import { BlockedAddressError, post } from './outbound.ts'
 import { signedHeaders } from './signing.ts'
+import { KEPT_RESPONSE_CHARS } from './webhooks.schemas.ts'
+import { clip } from '../../schemas/limits.ts'
 
 export interface WebhookSettings {
   enabled: boolean
@@ -19,7 +21,6 @@ export interface WebhookSettings {
 /** Events taken from the feed in one fan-out, and deliveries attempted in one round. */
 const FAN_OUT_BATCH = 500
 const DELIVERY_BATCH = 20
-const KEPT_RESPONSE_CHARS = 1000
 
 interface Claimed {
   id: string
@@ -180,7 +181,7 @@ export class DeliveryWorker {
       const succeeded = response.status >= 200 && response.status < 300
       return { durationMs: elapsed(), status: response.status, body: response.body, error: null, succeeded }
     } catch (error) {
-      return { durationMs: elapsed(), status: null, body: null, error: describe(error, this.settings.timeoutMs), succeeded: false }
+      return { durationMs: elapsed(), status: null, body: null, error: clip(describe(error, this.settings.timeoutMs), KEPT_RESPONSE_CHARS), succeeded: false }
     }
   }
 

@@ -1,30 +1,34 @@
 import { Type } from 'typebox'
-import { ForceCode, PageQuery, Timestamp, Uuid } from '../../schemas/common.ts'
-import { EventTypePattern } from '../events/events.schemas.ts'
+import { AuditId, ForceCode, PageQuery, Timestamp, Uuid, Version } from '../../schemas/common.ts'
+import { Count, FreeText, INT32_MAX, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
+import { EventType, EventTypePattern } from '../events/events.schemas.ts'
+
+/** How much of a receiver's answer, or of why there was none, an attempt keeps. */
+export const KEPT_RESPONSE_CHARS = 1000
 
 const Url = Type.String({
   format: 'uri',
   pattern: '^https?://',
-  maxLength: 2000,
+  maxLength: MAX_LENGTH.url,
   description: 'Where deliveries are POSTed: an http or https URL, without user name or password in it.',
   examples: ['https://case-system.example.police.uk/hooks/peel']
 })
 const EventTypes = Type.Array(EventTypePattern, {
   minItems: 1,
-  maxItems: 50,
+  maxItems: MAX_ITEMS.eventTypes,
   uniqueItems: true,
   description: 'The events to deliver: exact types (`finding.update`), every event of an entity (`closure_request.*`), or `*`.'
 })
-const Description = Type.String({ minLength: 1, maxLength: 500 })
+const Description = FreeText(MAX_LENGTH.shortText, { minLength: 1 })
 
 const webhookFields = {
   id: Uuid,
   force: ForceCode,
   url: Url,
   description: Type.Union([Description, Type.Null()]),
-  eventTypes: Type.Array(Type.String()),
+  eventTypes: Type.Array(EventTypePattern, { maxItems: MAX_ITEMS.eventTypes }),
   active: Type.Boolean({ description: 'Inactive webhooks receive nothing; deliveries already queued wait until reactivated.' }),
-  version: Type.Integer({ description: 'Bumped by every change; the ETag.' }),
+  version: Version('Bumped by every change; the ETag.'),
   createdAt: Timestamp,
   updatedAt: Timestamp
 }
@@ -35,8 +39,10 @@ export const CreatedWebhookSchema = Type.Object(
   {
     ...webhookFields,
     secret: Type.String({
-      description: 'The signing secret (`whsec_` then base64). Shown only in this response: store it to verify deliveries.',
-      examples: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw']
+      pattern: '^whsec_[A-Za-z0-9+/]{43}=$',
+      maxLength: 50,
+      description: 'The signing secret (`whsec_` then 32 random bytes in base64). Shown only in this response: store it to verify deliveries.',
+      examples: ['whsec_xBhSMMvrtzZ1MInEHtD85Z9LsIlIbjlEUyO3xX0UBDA=']
     })
   },
   { $id: 'CreatedWebhook', description: 'A webhook with its signing secret, shown once.' }
@@ -67,27 +73,33 @@ export const WebhookListQuery = Type.Object({ ...PageQuery.properties, force: Ty
 
 export const AttemptSchema = Type.Object({
   attemptedAt: Timestamp,
-  durationMs: Type.Integer(),
-  responseStatus: Type.Union([Type.Integer(), Type.Null()], { description: "The receiver's HTTP status; null when no response came." }),
-  responseBody: Type.Union([Type.String(), Type.Null()], { description: 'The first 1,000 characters of the response.' }),
-  error: Type.Union([Type.String(), Type.Null()], { description: 'Why the attempt failed without a response (timeout, refused, ...).' }),
+  durationMs: Type.Integer({ format: 'int32', minimum: 0, maximum: INT32_MAX }),
+  responseStatus: Type.Union([Type.Integer({ format: 'int32', minimum: 0, maximum: 999 }), Type.Null()], {
+    description: "The receiver's HTTP status; null when no response came."
+  }),
+  responseBody: Type.Union([FreeText(KEPT_RESPONSE_CHARS), Type.Null()], { description: `The first ${KEPT_RESPONSE_CHARS.toLocaleString('en-GB')} characters of the response.` }),
+  error: Type.Union([FreeText(KEPT_RESPONSE_CHARS), Type.Null()], { description: 'Why the attempt failed without a response (timeout, refused, ...).' }),
   succeeded: Type.Boolean()
 })
 
 export const DeliverySchema = Type.Object(
   {
-    id: Type.String({ description: 'Also the `webhook-id` header: the same on every attempt, so receivers can drop repeats.' }),
+    id: Type.String({
+      format: 'uuid',
+      maxLength: MAX_LENGTH.uuid,
+      description: 'Also the `webhook-id` header: the same on every attempt, so receivers can drop repeats.'
+    }),
     webhookId: Uuid,
-    eventId: Type.String(),
-    eventType: Type.String(),
+    eventId: AuditId(),
+    eventType: EventType(),
     status: Type.Enum(['pending', 'delivered', 'failed'], {
       description: 'pending: queued or waiting for a retry; delivered: a 2xx came back; failed: every retry was used up.'
     }),
-    attempts: Type.Integer({ description: 'Attempts since the delivery was (re)queued.' }),
+    attempts: Count('Attempts since the delivery was (re)queued.'),
     nextAttemptAt: Type.Union([Timestamp, Type.Null()]),
     createdAt: Timestamp,
     updatedAt: Timestamp,
-    history: Type.Array(AttemptSchema, { description: 'Every attempt, oldest first.' })
+    history: Type.Array(AttemptSchema, { description: 'Every attempt, oldest first: a redelivery adds to them.' })
   },
   { $id: 'WebhookDelivery', description: 'One event on its way to one webhook.' }
 )

@@ -9,6 +9,7 @@ const Health = Type.Object({
 })
 
 const READY_TIMEOUT_MS = 2_000
+const fault = problem('A fault of ours; quote the requestId.')
 
 /** Unauthenticated, for orchestrators. Live: the process answers. Ready: it can reach its database. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
@@ -20,7 +21,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['health'],
         summary: 'Whether the process is up',
         description: 'For an orchestrator\'s liveness probe: 200 whenever the process answers, whatever the database. Needs no key and is never rate limited.',
-        response: { 200: Health }
+        response: { 200: Health, 500: fault }
       }
     },
     async () => ({ status: 'ok' as const })
@@ -34,7 +35,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['health'],
         summary: 'Whether the service can reach its database and take traffic',
         description: 'For a readiness probe or a load balancer: 200 when a query to the database succeeds, 503 with Retry-After when it does not. Needs no key.',
-        response: { 200: Health, 503: problem('The database is unreachable.') }
+        response: { 200: Health, 500: fault, 503: problem('The database is unreachable.') }
       }
     },
     async (_request, reply) => {

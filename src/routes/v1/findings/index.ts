@@ -175,7 +175,7 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The separate actions the inspectorate listed under a finding (for example the numbered actions of a National Child Protection Inspection recommendation), in their published order, each open or done.',
         params: Params,
-        response: { 200: Page(ref(ActionSchema), 'Every action of the finding.'), 404: problem('No such finding visible to this key.') }
+        response: { 200: Page(ref(ActionSchema), 'Every action of the finding.', 'unbounded'), 404: problem('No such finding visible to this key.') }
       }
     },
     async (request) => findings.listActions(app.db, request.principal, request.params.id)

@@ -13,6 +13,7 @@ import { getFramework, getQuestion, listFrameworks, listQuestions } from '../../
 import { GapQuery, GapSchema } from '../../../domain/reports/reports.schemas.ts'
 import { gap } from '../../../domain/reports/gap.service.ts'
 import { Page, problem, ref } from '../../../schemas/common.ts'
+import { REFERENCE } from '../../../schemas/limits.ts'
 
 const frameworks: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -25,7 +26,7 @@ const frameworks: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The PEEL framework versions',
         description:
           'The versions of the PEEL assessment framework the inspectorate has used (peel-2018, peel-2021, peel-2023, peel-2025), each with its period and grading scale. Findings link to their questions.',
-        response: { 200: Page(ref(FrameworkSchema), 'Every framework version, oldest first.') }
+        response: { 200: Page(ref(FrameworkSchema), 'Every framework version, oldest first.', REFERENCE.frameworks) }
       }
     },
     async () => listFrameworks(app.db)

@@ -15,9 +15,10 @@ import { HANDLER_VALIDATES } from '../../../schemas/validation.ts'
 export const IMPORT_LIMIT_BYTES = 25 * 1024 * 1024
 const MAX_FILES = Object.keys(SHEET_SLUGS).length
 
-const sheetFields = Object.fromEntries(
-  Object.keys(SHEET_SLUGS).map((slug) => [slug, Type.String({ format: 'binary', description: `A CSV file of the ${SHEET_SLUGS[slug]!.name} sheet.` })])
-)
+/** A file of the upload: bytes, within the upload's limit. */
+const upload = (description: string) => Type.String({ format: 'binary', maxLength: IMPORT_LIMIT_BYTES, description })
+
+const sheetFields = Object.fromEntries(Object.keys(SHEET_SLUGS).map((slug) => [slug, upload(`A CSV file of the ${SHEET_SLUGS[slug]!.name} sheet.`)]))
 
 async function readFiles(request: FastifyRequest): Promise<exchange.UploadedFile[]> {
   const files: exchange.UploadedFile[] = []
@@ -83,7 +84,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
               schema: {
                 type: 'object',
                 [HANDLER_VALIDATES]: true,
-                properties: { file: Type.String({ format: 'binary', description: 'An XLSX workbook, or a single CSV file of findings.' }), ...sheetFields }
+                properties: { file: upload('An XLSX workbook, or a single CSV file of findings.'), ...sheetFields }
               }
             }
           }

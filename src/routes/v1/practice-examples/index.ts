@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { allow } from '../../../domain/access/roles.ts'
-import { PracticeExampleSchema, PracticeListQuery } from '../../../domain/practice/practice.schemas.ts'
+import { PRACTICE_EXAMPLE_ID_PATTERN, PracticeExampleSchema, PracticeListQuery } from '../../../domain/practice/practice.schemas.ts'
 import { getExample, listExamples } from '../../../domain/practice/practice.service.ts'
 import { Page, problem, ref } from '../../../schemas/common.ts'
 
@@ -32,7 +32,7 @@ const practiceExamples: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One practice example',
         description:
           "A practice example by its `id`: the force, the framework question and practice area it was noted under, the force's grade there, and what the inspectorate said of it (objective, detail, outcome).",
-        params: Type.Object({ id: Type.String({ pattern: '^peel-[0-9]{4}-[0-9]{3,}$' }) }, { additionalProperties: false }),
+        params: Type.Object({ id: Type.String({ pattern: PRACTICE_EXAMPLE_ID_PATTERN, maxLength: 20 }) }, { additionalProperties: false }),
         response: { 200: ref(PracticeExampleSchema), 404: problem('No such example.') }
       }
     },

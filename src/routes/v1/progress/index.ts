@@ -74,7 +74,7 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "The actions the force reported as still ongoing or not started, from all the finding's updates, each with its `dateHistory` (every expected completion date and why it moved) and `slippageDays`.",
         params: Params,
-        response: { 200: Page(ref(OngoingActionSchema), 'Every ongoing action of the finding.'), 404: notFound }
+        response: { 200: Page(ref(OngoingActionSchema), 'Every ongoing action of the finding.', 'unbounded'), 404: notFound }
       }
     },
     async (request) => progress.listOngoingActions(app.db, request.principal, request.params.id)
@@ -144,7 +144,7 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "Every review recorded on a finding, newest first: the outcome, the rationale, the group and the reviewer's key.",
         params: Params,
-        response: { 200: Page(ref(ReviewSchema), 'Every review of the finding.'), 404: notFound }
+        response: { 200: Page(ref(ReviewSchema), 'Every review of the finding.', 'unbounded'), 404: notFound }
       }
     },
     async (request) => progress.listReviews(app.db, request.principal, request.params.id)
