@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/connect.ts'
 import { prepareDatabase } from '../src/prepare.ts'
 import { checkBaseline } from './baseline.ts'
-import { type Cluster, startCluster } from './cluster.ts'
+import { type Cluster, startCluster } from '../scripts/lib/cluster.ts'
 import { NATIONAL, QUICK, generate, sampleIds } from './generate.ts'
 import { importDocument } from './import-document.ts'
 import type { LoadResult, LoadSpec } from './load.ts'
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   // The runner itself measures one latency series: keep it off the server's core too.
   if (hasTaskset) spawnSync('taskset', ['-p', '-c', LOAD_CORE, String(process.pid)])
   let cluster: Cluster | null = null
-  const adminUrl = process.env.DATABASE_URL ?? (cluster = startCluster()).url
+  const adminUrl = process.env.DATABASE_URL ?? (cluster = await startCluster()).url
   const database = `peel_bench_${Date.now()}`
   const url = new URL(adminUrl)
   url.pathname = `/${database}`
@@ -210,7 +210,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500))
     await admin.query(`drop database if exists ${database} with (force)`).catch(() => undefined)
     await admin.end()
-    cluster?.stop()
+    await cluster?.destroy()
   }
 }
 

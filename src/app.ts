@@ -5,6 +5,7 @@ import auth from './plugins/app/auth.ts'
 import db from './plugins/app/db.ts'
 import problemDetails from './plugins/app/problem-details.ts'
 import rateLimit from './plugins/app/rate-limit.ts'
+import shutdown from './plugins/app/shutdown.ts'
 import urlLimit from './plugins/app/url-limit.ts'
 import webhookWorker from './plugins/app/webhooks.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
@@ -61,12 +62,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ ...options.server, schemaController: lazySerializers(options.onDeferredCompile) }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of componentSchemas) app.addSchema(schema)
+  // Bodies are JSON (and multipart, for imports): a text/plain body is refused (415), not read as a string.
+  app.removeContentTypeParser('text/plain')
   app.setValidatorCompiler(validatorCompiler(componentSchemas, options.onDeferredCompile))
   const security = options.security ?? { rateLimits: NO_RATE_LIMITS, corsOrigins: [], urlLimitBytes: 4096 }
   await app.register(swagger)
   await app.register(securityHeaders)
   await app.register(db, { database: options.database })
   await app.register(problemDetails)
+  await app.register(shutdown)
   await app.register(urlLimit, { limitBytes: security.urlLimitBytes })
   await app.register(cors, { origins: security.corsOrigins })
   await app.register(rateLimit, { settings: security.rateLimits })

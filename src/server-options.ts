@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto'
-import { type FastifyServerOptions, LogController } from 'fastify'
+import { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.ts'
+import { REQUEST_ID_PATTERN } from './schemas/common.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import type { RateLimitSettings } from './domain/rate-limits/rate-limiter.ts'
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+const REQUEST_ID = new RegExp(REQUEST_ID_PATTERN)
+
+/** The longest path segment the router takes: far more than any id, code or reference here. */
+const MAX_PARAM_LENGTH = 200
+
+const FRAMEWORK_PROBLEMS: Record<string, { type: string; title: string; status: number; detail: string }> = {
+  FST_ERR_BAD_URL: { type: '/problems/bad-request', title: 'Bad request', status: 400, detail: 'The path is not valid percent-encoded UTF-8.' },
+  FST_ERR_MAX_PARAM_LENGTH: { type: '/problems/uri-too-long', title: 'URI too long', status: 414, detail: `A path segment is longer than any identifier here (at most ${MAX_PARAM_LENGTH} characters).` },
+  internal: { type: '/problems/internal', title: 'Internal server error', status: 500, detail: 'Something went wrong on our side. Quote the requestId if you report it.' }
+}
 
 /**
  * Fastify's options, shared by the server and the tests so that validation, limits and logging
@@ -44,9 +54,20 @@ export function serverOptions(
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs + 5_000,
     keepAliveTimeout: 72_000,
-    return503OnClosing: true,
+    // Our shutdown plugin answers requests that arrive while closing, as a problem with Retry-After.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // A path the router cannot take (`%ZZ`, overlong UTF-8, a segment longer than maxParamLength) never
+    // reaches a route or the error handler: answer it as a problem too.
+    frameworkErrors(error, request, reply) {
+      const problem = FRAMEWORK_PROBLEMS[error.code ?? ''] ?? FRAMEWORK_PROBLEMS.internal!
+      const answer = reply as unknown as FastifyReply
+      answer
+        .code(problem.status)
+        .type('application/problem+json; charset=utf-8')
+        .send({ ...problem, instance: request.url.split('?')[0], requestId: String(request.id) })
+    }
   }
 }
 
