@@ -4,6 +4,7 @@ import fastUri from 'fast-uri'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { TSchema } from 'typebox'
+import { UNSTORABLE_MESSAGE, unstorableText } from './storable-text.ts'
 
 function makeAjv(coerceTypes: false | 'array', shared: TSchema[]): Ajv {
   const ajv = new Ajv({
@@ -46,13 +47,29 @@ export function validatorCompiler(shared: TSchema[], onDeferred?: OnDeferredComp
   const strict = makeAjv(false, shared)
   const coercing = makeAjv('array', shared)
   return ({ schema, httpPart, method, url }) => {
-    if (httpPart === 'body' && (schema as Record<string, unknown>)[HANDLER_VALIDATES] === true) return () => true
+    if (httpPart === 'body' && (schema as Record<string, unknown>)[HANDLER_VALIDATES] === true) return storableOnly(() => true)
     const source = { method, url, httpPart: httpPart ?? '', schema }
-    return compiledOnFirstUse(
-      () => (httpPart === 'body' ? strict : coercing).compile(schema) as FastifyValidationResult,
-      onDeferred && ((build) => onDeferred(build, source))
+    return storableOnly(
+      compiledOnFirstUse(
+        () => (httpPart === 'body' ? strict : coercing).compile(schema) as FastifyValidationResult,
+        onDeferred && ((build) => onDeferred(build, source))
+      )
     )
   }
+}
+
+/** A validator that, once the schema is satisfied, also refuses text PostgreSQL cannot store. */
+function storableOnly(check: FastifyValidationResult): FastifyValidationResult {
+  const validate: FastifyValidationResult = (data) => {
+    if (!check(data)) {
+      validate.errors = check.errors
+      return false
+    }
+    const pointer = unstorableText(data)
+    validate.errors = pointer === null ? null : [{ keyword: 'text', instancePath: pointer, schemaPath: '#', params: {}, message: UNSTORABLE_MESSAGE }]
+    return pointer === null
+  }
+  return validate
 }
 
 

@@ -8,6 +8,7 @@ import { resolveDeadline } from '../findings/deadlines.ts'
 import { type FindingRow, unknownQuestions } from '../findings/findings.repository.ts'
 import { toAction, toFinding } from '../findings/findings.service.ts'
 import * as forces from '../forces/forces.repository.ts'
+import * as frameworksRepository from '../frameworks/frameworks.repository.ts'
 import * as importRepo from './import.repository.ts'
 import { type DocumentFinding, type DocumentProblem, MAX_PROBLEMS, type RegisterDocument, RegisterDocumentError } from './register-document.ts'
 
@@ -201,6 +202,7 @@ class Application {
   async run(): Promise<ApplyReport> {
     if (!(await forces.exists(this.trx, this.force))) throw new RegisterDocumentError([{ path: '/force', message: `${this.force} is not a known force code` }])
     await this.checkQuestions()
+    await this.checkFrameworks()
     await this.checkClosuresUnderWay()
     if (this.problems.length > 0) throw new RegisterDocumentError(this.problems.slice(0, MAX_PROBLEMS))
     const total = this.doc.findings.length
@@ -223,6 +225,16 @@ class Application {
         if (missing.has(`${q.framework} ${q.ref}`)) this.problem(`/findings/${i}/questions/${j}`, `${q.framework} ${q.ref} is not a framework question`)
       })
     )
+  }
+
+  private async checkFrameworks(): Promise<void> {
+    const named = [...new Set(this.doc.inspections.flatMap((i) => (i.framework ? [i.framework] : [])))]
+    if (named.length === 0) return
+    const known = new Set((await frameworksRepository.listFrameworks(this.trx)).map((f) => f.key))
+    if (named.every((key) => known.has(key))) return
+    this.doc.inspections.forEach((inspection, i) => {
+      if (inspection.framework && !known.has(inspection.framework)) this.problem(`/inspections/${i}/framework`, `${inspection.framework} is not a framework version`)
+    })
   }
 
   /** While a closure request is under way its transitions set the finding's status; an import may not. */

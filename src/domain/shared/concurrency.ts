@@ -1,3 +1,4 @@
+import { INT32_MAX } from '../../schemas/limits.ts'
 import { notFound, preconditionFailed, preconditionRequired } from '../../problems.ts'
 
 /** A record's ETag is its version: every write bumps it, so a stale copy never matches. */
@@ -14,8 +15,10 @@ export function expectedVersion(ifMatch: string | undefined): number {
     throw preconditionRequired('Send If-Match with the ETag of the version you read (GET it first).')
   }
   const match = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())
-  if (!match) throw preconditionFailed(`If-Match ${ifMatch} is not an ETag this service issued.`)
-  return Number(match[1])
+  const version = match ? Number(match[1]) : NaN
+  // Versions are PostgreSQL integers: a larger number was never issued (and must not reach the query).
+  if (!Number.isInteger(version) || version > INT32_MAX) throw preconditionFailed(`If-Match ${ifMatch} is not an ETag this service issued.`)
+  return version
 }
 
 /**

@@ -1,12 +1,14 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../../db/errors.ts'
 import { HttpProblem } from '../../problems.ts'
-import type { Problem } from '../../schemas/common.ts'
+import { PROBLEM_LIMITS, type Problem, problem } from '../../schemas/common.ts'
+import { MAX_ITEMS, clip } from '../../schemas/limits.ts'
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
 
-const LOCATIONS: Record<string, string> = { querystring: 'query', body: 'body', params: 'params', headers: 'headers' }
+type Location = NonNullable<Problem['errors']>[number]['in']
+const LOCATIONS: Record<string, Location> = { querystring: 'query', body: 'body', params: 'params', headers: 'headers' }
 
 /** Ajv's instancePath `/a/0/b` (plus missingProperty) as `a.0.b`. */
 function fieldOf(issue: { instancePath: string; params?: Record<string, unknown> }): string {
@@ -25,8 +27,21 @@ function describeIssue(issue: { keyword: string; message?: string; params?: Reco
   return issue.message ?? 'is invalid'
 }
 
+/** Within the sizes the contract gives a problem (ProblemSchema): what a client sent is quoted, never echoed whole. */
+function bounded(problem: Problem): Problem {
+  const { detail, instance, errors } = problem
+  return {
+    ...problem,
+    ...(detail === undefined ? {} : { detail: clip(detail, PROBLEM_LIMITS.detail) }),
+    ...(instance === undefined ? {} : { instance: clip(instance, PROBLEM_LIMITS.instance) }),
+    ...(errors === undefined
+      ? {}
+      : { errors: errors.slice(0, MAX_ITEMS.problems).map((e) => ({ in: e.in, field: clip(e.field, PROBLEM_LIMITS.field), message: clip(e.message, PROBLEM_LIMITS.message) })) })
+  }
+}
+
 function send(request: FastifyRequest, reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}) {
-  const body: Problem = { ...problem, instance: request.url.split('?')[0], requestId: String(request.id) }
+  const body = bounded({ ...problem, instance: request.url.split('?')[0], requestId: String(request.id) })
   return reply.code(problem.status).headers(headers).type(PROBLEM_TYPE).send(body)
 }
 
@@ -34,8 +49,25 @@ function send(request: FastifyRequest, reply: FastifyReply, problem: Problem, he
  * Every error leaves as application/problem+json. Validation problems list each offending field;
  * 5xx responses carry the request id and nothing of the SQL, stack or driver message.
  */
+/** Refusals that come before any handler runs, declared once for the contract: on every route, and on every route with a body. */
+const EVERY_ROUTE_PROBLEMS = {
+  414: 'The path and query string are longer than URL_LIMIT_BYTES, or a path segment is longer than any identifier.'
+}
+const BODY_PROBLEMS = {
+  413: 'The body is larger than the limit for this operation.',
+  415: "The body's Content-Type is not one this operation takes."
+}
+
 export default fp(
   async function problemDetails(app: FastifyInstance) {
+    app.addHook('onRoute', (route: RouteOptions) => {
+      if (!route.url.startsWith('/v1/') && !route.url.startsWith('/health')) return
+      const schema = (route.schema ??= {}) as { body?: unknown; response?: Record<string, unknown> }
+      const responses = (schema.response ??= {})
+      const declared = schema.body === undefined ? EVERY_ROUTE_PROBLEMS : { ...EVERY_ROUTE_PROBLEMS, ...BODY_PROBLEMS }
+      for (const [status, description] of Object.entries(declared)) responses[status] ??= problem(description)
+    })
+
     app.setErrorHandler(function handleError(error: FastifyError & { code?: string }, request, reply) {
       if (error instanceof HttpProblem) {
         return send(

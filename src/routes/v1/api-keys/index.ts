@@ -11,6 +11,7 @@ import {
 import { createKey, listKeys, revokeKey, rotateKey } from '../../../domain/api-keys/api-keys.service.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
+import { BODY_OPTIONAL } from '../../../schemas/http.ts'
 
 const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -93,6 +94,7 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
           'Other instances of the service may accept the old secret for a few more seconds (their key cache).',
         params: Type.Object({ id: Uuid }, { additionalProperties: false }),
         body: RotateApiKeyBody,
+        [BODY_OPTIONAL]: true,
         response: {
           200: ref(CreatedApiKeySchema),
           404: problem('No such key visible to this caller.'),

@@ -6,7 +6,7 @@ import * as closure from '../../../domain/closure/closure.service.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
 import { expectedVersion } from '../../../domain/shared/concurrency.ts'
-import { IdempotencyHeaders, created, createProblems, withEtag } from '../../../schemas/http.ts'
+import { IdempotencyHeaders, IfMatch, created, createProblems, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 
@@ -78,21 +78,21 @@ const closureRequests: FastifyPluginAsyncTypebox = async (app) => {
           'closes it, with the portal left open while central sign-off is awaited.',
         params: Params,
         headers: Type.Object({
-          'if-match': Type.Optional(
-            Type.String({ description: 'The ETag of the request as you read it: the move then applies only if nothing moved it since (409 otherwise).' })
-          )
+          'if-match': IfMatch('The ETag of the request as you read it: the move then applies only if nothing moved it since (409 otherwise).')
         }),
         body: TransitionBody,
         response: {
           200: ref(ClosureRequestSchema),
           404: problem('No such request visible to this key.'),
-          409: problem('The action does not apply to the state the request is in.')
+          409: problem('The action does not apply to the state the request is in, or If-Match is stale.'),
+          412: problem('If-Match is not an ETag this service issued.')
         }
       }
     },
     async (request, reply) => {
       const ifMatch = request.headers['if-match']
-      const version = ifMatch === undefined ? undefined : expectedVersion(ifMatch)
+      // If-Match is optional here: an empty one counts as none.
+      const version = ifMatch === undefined || ifMatch.trim() === '' ? undefined : expectedVersion(ifMatch)
       const view = await closure.transition(app.db, request.principal, actorOf(request), request.params.id, request.body.action, request.body.note, version)
       return withEtag(reply, view)
     }

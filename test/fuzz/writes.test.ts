@@ -1,0 +1,5 @@
+import t from 'tap'
+import { fuzz } from './run.ts'
+
+// Every write operation of the contract, fuzzed (see run.ts for what each answer is held to).
+await fuzz(t, (op) => op.method !== 'GET')
