@@ -32,21 +32,7 @@ export async function startService(dataDir: string, timeoutMs = 90_000): Promise
   }
 
   try {
-    const baseUrl = await new Promise<string>((resolve, reject) => {
-      const poll = setInterval(() => {
-        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-        if (match) done(() => resolve(match[1]!))
-      }, 50)
-      const deadline = setTimeout(() => done(() => reject(new Error(`the service did not listen within ${timeoutMs} ms:\n${output}`))), timeoutMs)
-      const onExit = (code: number | null) => done(() => reject(new Error(`the service exited with ${code}:\n${output}`)))
-      child.once('exit', onExit)
-      function done(settle: () => void) {
-        clearInterval(poll)
-        clearTimeout(deadline)
-        child.off('exit', onExit)
-        settle()
-      }
-    })
+    const baseUrl = (await listening(child, () => output, timeoutMs)).baseUrl
     const adminKey = /^\s+(prk_[A-Za-z0-9_-]{43})$/m.exec(output)?.[1]
     if (!adminKey) throw new Error(`the service printed no first admin key:\n${output}`)
     return { baseUrl, adminKey, output: () => output, stop }
@@ -70,4 +56,26 @@ export async function findChromium(): Promise<string | null> {
     }
   }
   return null
+}
+
+/**
+ * Waits until a service in a child process logs that it listens, and answers its address; fails
+ * with what it printed if it exits first or takes longer than `timeoutMs`.
+ */
+export function listening(child: ChildProcess, output: () => string, timeoutMs: number): Promise<{ baseUrl: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    const poll = setInterval(() => {
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:(\d+))/.exec(output())
+      if (match) done(() => resolve({ baseUrl: match[1]!, port: Number(match[2]) }))
+    }, 50)
+    const deadline = setTimeout(() => done(() => reject(new Error(`the service did not listen within ${timeoutMs} ms:\n${output()}`))), timeoutMs)
+    const onExit = (code: number | null) => done(() => reject(new Error(`the service exited with ${code}:\n${output()}`)))
+    child.once('exit', onExit)
+    function done(settle: () => void) {
+      clearInterval(poll)
+      clearTimeout(deadline)
+      child.off('exit', onExit)
+      settle()
+    }
+  })
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import net from 'node:net'
 import t from 'tap'
+import { listening } from '../e2e/service.ts'
 import { ADMIN_KEY, backend } from '../helper.ts'
 import { PG_TEMPLATE_DB, adminQuery, testDatabaseUrl, withDatabase } from '../setup/template.ts'
 import { json, newFindingBody, openLockHolder, progressBody, queryNumber, sleep, tally } from './fixture.ts'
@@ -57,21 +58,7 @@ function startServer(databaseUrl: string): Promise<Server> {
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
-  return new Promise((resolve, reject) => {
-    const poll = setInterval(() => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:(\d+))/.exec(output)
-      if (match) done(() => resolve({ child, baseUrl: match[1]!, port: Number(match[2]), output: () => output }))
-    }, 50)
-    const deadline = setTimeout(() => done(() => reject(new Error(`the server did not listen within 90 s:\n${output}`))), 90_000)
-    const onExit = (code: number | null) => done(() => reject(new Error(`the server exited with ${code}:\n${output}`)))
-    child.once('exit', onExit)
-    function done(settle: () => void) {
-      clearInterval(poll)
-      clearTimeout(deadline)
-      child.off('exit', onExit)
-      settle()
-    }
-  })
+  return listening(child, () => output, 90_000).then(({ baseUrl, port }) => ({ child, baseUrl, port, output: () => output }))
 }
 
 function isCleanProblem(status: number, contentType: string | null, retryAfter: string | null, body: string): boolean {
