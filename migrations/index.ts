@@ -7,6 +7,7 @@ import * as progressAndClosure from './2026-11-22T15-00-00-progress-and-closure.
 import * as eventsAndWebhooks from './2026-11-22T16-00-00-events-and-webhooks.ts'
 import * as findingCounts from './2026-11-22T17-00-00-finding-counts.ts'
 import * as rateLimitsAndKeyExpiry from './2026-11-22T18-00-00-rate-limits-and-key-expiry.ts'
+import * as findingCountsPerStatement from './2026-11-30T06-00-00-finding-counts-per-statement.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T15-00-00-progress-and-closure': progressAndClosure,
   '2026-11-22T16-00-00-events-and-webhooks': eventsAndWebhooks,
   '2026-11-22T17-00-00-finding-counts': findingCounts,
-  '2026-11-22T18-00-00-rate-limits-and-key-expiry': rateLimitsAndKeyExpiry
+  '2026-11-22T18-00-00-rate-limits-and-key-expiry': rateLimitsAndKeyExpiry,
+  '2026-11-30T06-00-00-finding-counts-per-statement': findingCountsPerStatement
 }

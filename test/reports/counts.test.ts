@@ -55,6 +55,22 @@ t.test('through every kind of write that moves a finding between cells', async (
   await agree(t, 'cleveland', 'a finding removed')
 })
 
+t.test('statements that write many findings at once, as an import does', async (t) => {
+  const inspection = (await request({ method: 'GET', url: '/v1/inspections?force=cleveland&limit=1' })).json().items[0] as { id: string }
+  await sql`insert into findings (force_code, reference, kind, title, text, scope, status, portal_status, inspection_id)
+            select 'cleveland', 'MANY-' || n, (array['recommendation', 'area_for_improvement'])[1 + n % 2], 'x', 'x', 'force',
+                   (array['open', 'closed', 'closure_requested'])[1 + n % 3], (array['open', 'closed', 'not_on_portal'])[1 + n % 3],
+                   case when n % 4 = 0 then null else ${inspection.id}::uuid end
+            from generate_series(1, 60) n`.execute(database.db)
+  await agree(t, 'cleveland', 'sixty findings inserted by one statement')
+  await sql`update findings set status = 'closed', portal_status = 'open' where reference like 'MANY-%' and reference < 'MANY-4'`.execute(database.db)
+  await agree(t, 'cleveland', 'many findings changed by one statement')
+  await sql`update findings set force_lead = 'Someone' where reference like 'MANY-%'`.execute(database.db)
+  await agree(t, 'cleveland', 'an update of columns the counts do not read')
+  await sql`delete from findings where reference like 'MANY-%'`.execute(database.db)
+  await agree(t, 'cleveland', 'all of them deleted by one statement')
+})
+
 t.test('concurrent writers: a category change racing new findings', { skip: backend === 'embedded' && 'the embedded database runs one transaction at a time' }, async (t) => {
   const inspection = (await request({ method: 'GET', url: '/v1/inspections?force=cleveland&limit=1' })).json().items[0] as { id: string }
   const writes = Array.from({ length: 20 }, (_, i) =>
