@@ -198,13 +198,19 @@ async function main(): Promise<void> {
     const importSeconds = await timeImport(real.url, force, plan.importFindings)
     const importPeakMb = Math.round(memoryOf(real.child.pid!).peak)
     const peakRssMb = Math.max(importPeakMb, ...rows.map((r) => r.peakRssMb))
+
+    // One CSV export at a time, of a register as generated and of the one the import made larger:
+    // if the export streams, what it adds to the process's memory does not grow with the register.
+    log('measuring the memory of one CSV export, against the size of the register')
+    const exportMemory: ExportMemory[] = []
+    for (const code of [data.forces[0]!, force]) exportMemory.push(await exportAlone(real, code))
     for (const server of servers) server.child.kill('SIGTERM')
     servers.length = 0
 
     log('timing a warm start on the embedded database')
     const warmStartMs = await warmStart()
 
-    report(rows, { quick, force, data, importSeconds, importPeakMb, peakRssMb, warmStartMs, summaryAlone })
+    report(rows, { quick, force, data, importSeconds, importPeakMb, peakRssMb, warmStartMs, summaryAlone, exportMemory })
   } finally {
     for (const server of servers) server.child.kill('SIGTERM')
     await new Promise((resolve) => setTimeout(resolve, 500))
@@ -251,6 +257,32 @@ async function sequentialLatency(url: string, headers: Record<string, string>, n
   return { p50: at(50), p95: at(95), p99: at(99) }
 }
 
+interface ExportMemory {
+  force: string
+  rows: number
+  megabytes: number
+  /** Resident memory before the export, and at its peak, in MB. */
+  beforeMb: number
+  peakMb: number
+}
+
+/** Downloads one force's findings as CSV, alone, and reads the service's memory before and at the peak. */
+async function exportAlone(server: Server, force: string): Promise<ExportMemory> {
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  resetPeak(server.child.pid!)
+  const beforeMb = memoryOf(server.child.pid!).now
+  const response = await fetch(`${server.url}/v1/exports/register?force=${force}&format=csv&sheet=findings`, { headers: { authorization: `Bearer ${KEY}` } })
+  let bytes = 0
+  let lines = 0
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.byteLength
+    for (const byte of chunk) if (byte === 10) lines++
+  }
+  if (response.status !== 200) throw new Error(`export failed: ${response.status}`)
+  // Lines, less the header: a cell with a line break in it would count twice, and the generator writes none.
+  return { force, rows: lines - 1, megabytes: Math.round((bytes / 1048576) * 10) / 10, beforeMb: Math.round(beforeMb), peakMb: Math.round(memoryOf(server.child.pid!).peak) }
+}
+
 /** A register of n new findings, imported as one JSON document; seconds from request to answer. */
 async function timeImport(base: string, force: string, n: number): Promise<number> {
   const doc = importDocument(force, n)
@@ -295,7 +327,17 @@ async function warmStart(): Promise<number> {
 
 function report(
   rows: Row[],
-  extra: { quick: boolean; force: string; data: { findings: number; updates: number }; importSeconds: number; importPeakMb: number; peakRssMb: number; warmStartMs: number; summaryAlone: Latency }
+  extra: {
+    quick: boolean
+    force: string
+    data: { findings: number; updates: number }
+    importSeconds: number
+    importPeakMb: number
+    peakRssMb: number
+    warmStartMs: number
+    summaryAlone: Latency
+    exportMemory: ExportMemory[]
+  }
 ) {
   const fixed = (n: number | null, digits = 0) => (n === null ? '-' : n.toFixed(digits))
   const lines = [
@@ -306,6 +348,8 @@ function report(
   process.stdout.write(`\n${lines.join('\n')}\n\n`)
   process.stdout.write(`data: ${extra.data.findings} findings, ${extra.data.updates} updates; measured on force ${extra.force}\n`)
   process.stdout.write(`summary report, one request at a time: p50 ${extra.summaryAlone.p50} ms, p95 ${extra.summaryAlone.p95} ms, p99 ${extra.summaryAlone.p99} ms; import of ${extra.quick ? plan.importFindings : 10_000} findings: ${extra.importSeconds} s (peak RSS ${extra.importPeakMb} MB); peak RSS: ${extra.peakRssMb} MB; warm start (embedded): ${extra.warmStartMs} ms\n`)
+  const exported = extra.exportMemory.map((e) => `${e.rows} findings (${e.megabytes} MB of CSV): ${e.beforeMb} MB before, peak ${e.peakMb} MB`)
+  process.stdout.write(`one CSV export alone: ${exported.join('; ')}\n`)
   process.stdout.write(`machine: ${CORES} cores, node ${process.version}${hasTaskset ? '' : ' (no taskset: not pinned)'}\n`)
   const json = {
     quick: extra.quick,
@@ -316,7 +360,8 @@ function report(
     importSeconds: extra.importSeconds,
     importPeakRssMb: extra.importPeakMb,
     peakRssMb: extra.peakRssMb,
-    warmStartMs: extra.warmStartMs
+    warmStartMs: extra.warmStartMs,
+    exportMemory: extra.exportMemory
   }
   process.stdout.write(`${JSON.stringify(json)}\n`)
 }
