@@ -15,4 +15,4 @@ RUN node scripts/start.js --build
 USER node
 EXPOSE 3000
 # SIGTERM reaches node directly (no npm in between), so in-flight requests drain on shutdown.
-CMD ["node", "scripts/start.js"]
+CMD ["node", "--max-old-space-size=512", "scripts/start.js"]

@@ -31,6 +31,9 @@ const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0
 const CORES = availableParallelism()
 const plan = quick ? { warmup: 2, seconds: 3, pairs: 3, connections: 10, importFindings: 2000 } : { warmup: 5, seconds: 10, pairs: 5, connections: 10, importFindings: 10_000 }
 
+/** The node arguments `npm start` runs the service with (its heap cap included), read from package.json. */
+const START_ARGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1)
+
 const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`)
 
 function pinned(core: string, command: string[]): [string, string[]] {
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
     // Rate limits off: one key asking a thousand times a second is what they exist to refuse.
     const env = { DATABASE_URL: databaseUrl, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', WEBHOOKS_ENABLED: 'false', RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PER_ADDRESS: '0' }
     // The service as `npm start` runs it; the baseline through tsx, which costs it nothing once started.
-    const real = await startServer('service', ['scripts/start.js'], env, '/health/ready')
+    const real = await startServer('service', START_ARGS, env, '/health/ready')
     const baseline = await startServer('baseline', ['--import', 'tsx', 'bench/baseline.ts'], { DATABASE_URL: databaseUrl }, `/v1/reports/summary?force=${force}`)
     servers.push(real, baseline)
 
@@ -311,7 +314,7 @@ async function warmStart(): Promise<number> {
     for (let i = 0; i < 3; i++) {
       const port = 30_000 + Math.floor(Math.random() * 20_000)
       // As `npm start` runs it: the bundle, built (if need be) before the first of these starts.
-      const [command, args] = pinned(SERVER_CORE, [process.execPath, 'scripts/start.js'])
+      const [command, args] = pinned(SERVER_CORE, [process.execPath, ...START_ARGS])
       const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', ADMIN_API_KEY: KEY }, stdio: 'ignore' })
       const ms = await waitFor(`http://127.0.0.1:${port}/health/ready`, 120_000)
       child.kill('SIGTERM')

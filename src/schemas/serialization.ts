@@ -3,6 +3,7 @@ import type { FastifyServerOptions } from 'fastify'
 
 type Serialize = (data: unknown) => string
 type RouteDefinition = Parameters<ReturnType<ReturnType<typeof SerializerSelector>>>[0]
+type Schema = Record<string, unknown>
 
 /**
  * Fastify's own response serializers (fast-json-stringify), built the first time a route answers
@@ -11,19 +12,73 @@ type RouteDefinition = Parameters<ReturnType<ReturnType<typeof SerializerSelecto
  * error responses a process rarely sends; now the first response per route and status pays a few
  * milliseconds. `onDeferred` receives each deferred build, so a test can run them all and catch a
  * bad schema before a caller does.
+ *
+ * Each schema is first made cheap to serialize by (see `forSerialization`); the contract is unchanged.
  */
 export function lazySerializers(onDeferred?: (build: () => void) => void): NonNullable<FastifyServerOptions['schemaController']> {
   return {
     compilersFactory: {
       buildSerializer(externalSchemas: unknown, options: unknown) {
-        const build = SerializerSelector()(externalSchemas, options as never)
+        const shared = Object.fromEntries(Object.entries((externalSchemas ?? {}) as Record<string, Schema>).map(([id, schema]) => [id, forSerialization(schema)]))
+        const build = SerializerSelector()(shared, options as never)
         return (route: RouteDefinition) => {
           let serialize: Serialize | undefined
-          const compile = () => (serialize ??= build(route))
+          const compile = () => (serialize ??= build({ ...route, schema: forSerialization(route.schema as Schema) as never }))
           onDeferred?.(() => void compile())
           return (data: unknown) => compile()(data)
         }
       }
     }
   }
+}
+
+/** Keywords that only judge a value; a serializer writes the value whatever they say. */
+const JUDGING_ONLY = new Set(['minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'enum', 'const', 'examples'])
+const SCALAR_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'object', 'array'])
+const isNull = (schema: unknown) => typeof schema === 'object' && schema !== null && (schema as Schema).type === 'null'
+
+/**
+ * The schema a response is serialized by: the contract's schema with each "X or null" (`anyOf` of a
+ * typed schema and `{type: null}`, as TypeBox writes it) turned into `type: [X, 'null']`.
+ * fast-json-stringify picks an `anyOf` branch by running a full validator on the value, so every
+ * nullable field of every row was checked against its pattern, format and length on the way out
+ * (a date-time regex per timestamp, a walk of every nullable text); a type list is a `typeof`
+ * test. Keywords that only judge a value are dropped from those branches; `format` stays, as it
+ * says how a Date is written. Anything else, including `anyOf` over `$ref`s, is left as it is.
+ */
+export function forSerialization(schema: Schema): Schema {
+  const cached = converted.get(schema)
+  if (cached) return cached
+  const result = convert(schema) as Schema
+  converted.set(schema, result)
+  return result
+}
+const converted = new WeakMap<Schema, Schema>()
+
+function convert(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(convert)
+  if (typeof value !== 'object' || value === null) return value
+  const schema = value as Schema
+  const nullableOf = nullableBranch(schema)
+  if (nullableOf) {
+    const siblings = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'anyOf'))
+    const kept = Object.fromEntries(Object.entries(convert(nullableOf) as Schema).filter(([key]) => !JUDGING_ONLY.has(key)))
+    return { ...siblings, ...kept, type: [typeOf(nullableOf), 'null'] }
+  }
+  return Object.fromEntries(Object.entries(schema).map(([key, item]) => [key, convert(item)]))
+}
+
+/** The non-null branch of an `anyOf: [X, {type: null}]` whose X has one plain type (or is a string enum). */
+function nullableBranch(schema: Schema): Schema | null {
+  const branches = schema.anyOf
+  if (!Array.isArray(branches) || branches.length !== 2) return null
+  const other = branches.find((branch) => !isNull(branch)) as Schema | undefined
+  if (!other || !branches.some(isNull) || typeof other !== 'object') return null
+  return typeOf(other) ? other : null
+}
+
+function typeOf(schema: Schema): string | null {
+  if (typeof schema.type === 'string') return SCALAR_TYPES.has(schema.type) ? schema.type : null
+  if (schema.type === undefined && Array.isArray(schema.enum) && schema.enum.every((item) => typeof item === 'string')) return 'string'
+  return null
 }

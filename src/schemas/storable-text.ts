@@ -9,21 +9,31 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 export const UNSTORABLE_MESSAGE = 'must not contain NUL (U+0000) or unpaired surrogate characters'
 
 /** The JSON pointer of the first string (or object key) that cannot be stored, or null. */
-export function unstorableText(value: unknown, pointer = ''): string | null {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? pointer : null
+export function unstorableText(value: unknown): string | null {
+  const path = unstorablePath(value)
+  return path === null ? null : path.map((step) => `/${String(step).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')
+}
+
+/**
+ * The steps down to the first unstorable string, innermost last, or null. Every input passes
+ * through here, and nearly all of it is fine: nothing is built on the way down, only on the way
+ * back from a find.
+ */
+function unstorablePath(value: unknown): Array<string | number> | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? [] : null
   if (value === null || typeof value !== 'object') return null
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = unstorableText(value[i], `${pointer}/${i}`)
-      if (found !== null) return found
+      const found = unstorablePath(value[i])
+      if (found !== null) return [i, ...found]
     }
     return null
   }
-  for (const [key, item] of Object.entries(value)) {
-    const path = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`
-    if (UNSTORABLE.test(key)) return path
-    const found = unstorableText(item, path)
-    if (found !== null) return found
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    if (UNSTORABLE.test(key)) return [key]
+    const found = unstorablePath((value as Record<string, unknown>)[key])
+    if (found !== null) return [key, ...found]
   }
   return null
 }

@@ -97,3 +97,21 @@ t.test('a 500 carries the request id and nothing of the SQL or the stack', async
   t.notMatch(`${body.title} ${body.detail}`, /forces|relation|select|exist|\.ts/i, 'no SQL, no driver message, no stack')
   t.same(Object.keys(body).sort(), ['detail', 'instance', 'requestId', 'status', 'title', 'type'])
 })
+
+t.test('text PostgreSQL cannot store is refused, naming the field, wherever it sits', async (t) => {
+  const nul = isProblem(t, await request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'a\u0000b', role: 'viewer', force: null } }), 400)
+  t.same(nul.errors, [{ in: 'body', field: 'name', message: 'must not contain NUL (U+0000) or unpaired surrogate characters' }])
+  // JSON may escape half of a surrogate pair on its own; UTF-8 cannot carry it.
+  const payload = '{"name":"a\\ud800","role":"viewer","force":null}'
+  const surrogate = isProblem(t, await request({ method: 'POST', url: '/v1/api-keys', payload, headers: { 'content-type': 'application/json' } }), 400)
+  t.same(surrogate.errors, [{ in: 'body', field: 'name', message: 'must not contain NUL (U+0000) or unpaired surrogate characters' }], 'a lone surrogate, escaped in JSON')
+  t.ok((await request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'paired \ud83d\ude00 is fine', role: 'viewer', force: null } })).statusCode < 300, 'a paired surrogate (an emoji) is stored')
+})
+
+t.test('the pointer to unstorable text escapes ~ and / and walks arrays and keys', async (t) => {
+  const { unstorableText } = await import('../../src/schemas/storable-text.ts')
+  t.equal(unstorableText({ a: 'fine', b: ['ok', { 'c/d~e': 'x\u0000' }] }), '/b/1/c~1d~0e')
+  t.equal(unstorableText({ ['bad\u0000key']: 1 }), '/bad\u0000key')
+  t.equal(unstorableText('\udc00'), '')
+  t.equal(unstorableText({ a: ['\ud83d\ude00'], n: 1, z: null }), null)
+})

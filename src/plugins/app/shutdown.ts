@@ -25,13 +25,14 @@ export default fp(
     })
     app.addHook('onClose', async () => clearInterval(reaper))
 
-    app.addHook('onRequest', async () => {
-      if (closing) {
-        throw new HttpProblem(503, 'shutting-down', 'Service unavailable', 'This instance is shutting down. Try again shortly.', {}, { 'retry-after': '5' })
-      }
+    // Callback hooks, not async ones: they run on every request and do nothing until closing.
+    app.addHook('onRequest', (_request, _reply, done) => {
+      if (!closing) return done()
+      done(new HttpProblem(503, 'shutting-down', 'Service unavailable', 'This instance is shutting down. Try again shortly.', {}, { 'retry-after': '5' }))
     })
-    app.addHook('onSend', async (_request, reply) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (closing) reply.header('connection', 'close')
+      done(null, payload)
     })
   },
   { name: 'shutdown' }
