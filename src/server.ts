@@ -8,6 +8,9 @@ import { securitySettings, serverOptions, webhookSettings } from './server-optio
 const SHUTDOWN_GRACE_MS = 10_000
 
 async function main(): Promise<void> {
+  // Milliseconds since the process began (performance's time origin), at each step of the start.
+  const startup: Record<string, number> = { loaded: Math.round(performance.now()) }
+  const mark = (step: string) => (startup[step] = Math.round(performance.now()))
   let config
   try {
     config = loadConfig()
@@ -22,10 +25,13 @@ async function main(): Promise<void> {
   const options = serverOptions(config)
   const logger = pino({ level: config.logLevel })
   const database = await openDatabase(config, logger)
+  mark('databaseOpen')
   const { generatedAdminKey } = await prepareDatabase(database.db, config, logger)
+  mark('databasePrepared')
   if (generatedAdminKey) announceFirstKey(generatedAdminKey)
 
   const app = await buildApp({ server: options, database, webhooks: webhookSettings(config), security: securitySettings(config) })
+  mark('appBuilt')
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -50,8 +56,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'))
 
   await app.listen({ host: config.host, port: config.port })
+  mark('listening')
   app.log.info(
-    { database: database.backend, dataDir: database.backend === 'embedded' ? config.dataDir : undefined },
+    { database: database.backend, dataDir: database.backend === 'embedded' ? config.dataDir : undefined, startupMs: startup },
     `peel-register ready: API docs at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/docs`
   )
 }

@@ -20,16 +20,40 @@ export function lazySerializers(onDeferred?: (build: () => void) => void): NonNu
     compilersFactory: {
       buildSerializer(externalSchemas: unknown, options: unknown) {
         const shared = Object.fromEntries(Object.entries((externalSchemas ?? {}) as Record<string, Schema>).map(([id, schema]) => [id, forSerialization(schema)]))
-        const build = SerializerSelector()(shared, options as never)
         return (route: RouteDefinition) => {
           let serialize: Serialize | undefined
-          const compile = () => (serialize ??= build({ ...route, schema: forSerialization(route.schema as Schema) as never }))
+          const compile = () => {
+            const schema = forSerialization(route.schema as Schema)
+            // Only the shared schemas this response reaches: fast-json-stringify takes in every one
+            // it is given on each build, which made even a health check's first answer cost ~50 ms.
+            return (serialize ??= SerializerSelector()(reachable(schema, shared), options as never)({ ...route, schema: schema as never }))
+          }
           onDeferred?.(() => void compile())
           return (data: unknown) => compile()(data)
         }
       }
     }
   }
+}
+
+/** The shared schemas a schema refers to (`{ $ref: 'Id#...' }`), and those they refer to, by id. */
+export function reachable(schema: unknown, shared: Record<string, Schema>): Record<string, Schema> {
+  const found: Record<string, Schema> = {}
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit)
+    if (typeof value !== 'object' || value === null) return
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '$ref' && typeof item === 'string') {
+        const id = item.split('#')[0]!
+        if (id && shared[id] && !found[id]) {
+          found[id] = shared[id]
+          visit(shared[id])
+        }
+      } else visit(item)
+    }
+  }
+  visit(schema)
+  return found
 }
 
 /** Keywords that only judge a value; a serializer writes the value whatever they say. */
@@ -59,11 +83,15 @@ function convert(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(convert)
   if (typeof value !== 'object' || value === null) return value
   const schema = value as Schema
+  const siblings = () => Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'anyOf'))
   const nullableOf = nullableBranch(schema)
   if (nullableOf) {
-    const siblings = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'anyOf'))
     const kept = Object.fromEntries(Object.entries(convert(nullableOf) as Schema).filter(([key]) => !JUDGING_ONLY.has(key)))
-    return { ...siblings, ...kept, type: [typeOf(nullableOf), 'null'] }
+    return { ...siblings(), ...kept, type: [typeOf(nullableOf), 'null'] }
+  }
+  // A choice of fixed words (a union of string literals, perhaps or null) is written as a string.
+  if (Array.isArray(schema.anyOf) && schema.anyOf.length > 0 && schema.anyOf.every((branch) => isNull(branch) || isWords(branch))) {
+    return { ...siblings(), type: schema.anyOf.some(isNull) ? ['string', 'null'] : 'string' }
   }
   return Object.fromEntries(Object.entries(schema).map(([key, item]) => [key, convert(item)]))
 }
@@ -79,6 +107,14 @@ function nullableBranch(schema: Schema): Schema | null {
 
 function typeOf(schema: Schema): string | null {
   if (typeof schema.type === 'string') return SCALAR_TYPES.has(schema.type) ? schema.type : null
-  if (schema.type === undefined && Array.isArray(schema.enum) && schema.enum.every((item) => typeof item === 'string')) return 'string'
+  if (isWords(schema)) return 'string'
   return null
+}
+
+/** A schema that allows only certain strings: a string `const`, or an `enum` of strings. */
+function isWords(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false
+  const { type, const: only, enum: words } = schema as Schema
+  if (type !== undefined && type !== 'string') return false
+  return typeof only === 'string' || (Array.isArray(words) && words.length > 0 && words.every((word) => typeof word === 'string'))
 }

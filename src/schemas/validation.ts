@@ -16,7 +16,9 @@ function makeAjv(coerceTypes: false | 'array', shared: TSchema[]): Ajv {
     allErrors: true,
     strict: false,
     uriResolver: fastUri,
-    addUsedSchema: false
+    addUsedSchema: false,
+    // Not checked against the meta-schema on every start (some 50 ms): test/routes/deferred-schemas checks them all.
+    validateSchema: false
   })
   addFormats.default(ajv)
   for (const schema of shared) ajv.addSchema(schema)

@@ -59,7 +59,9 @@ export class DeliveryWorker {
   start(): void {
     if (!this.stopped) return
     this.stopped = false
-    this.schedule(0)
+    // The first poll after one interval, not at once: a starting instance answers its readiness
+    // probe first (on the embedded database the two would queue for its one connection).
+    this.schedule(this.settings.pollMs)
   }
 
   async stop(): Promise<void> {
