@@ -8,6 +8,7 @@ import * as eventsAndWebhooks from './2026-11-22T16-00-00-events-and-webhooks.ts
 import * as findingCounts from './2026-11-22T17-00-00-finding-counts.ts'
 import * as rateLimitsAndKeyExpiry from './2026-11-22T18-00-00-rate-limits-and-key-expiry.ts'
 import * as findingCountsPerStatement from './2026-11-30T06-00-00-finding-counts-per-statement.ts'
+import * as indexesForLookups from './2026-11-30T09-00-00-indexes-for-lookups.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T16-00-00-events-and-webhooks': eventsAndWebhooks,
   '2026-11-22T17-00-00-finding-counts': findingCounts,
   '2026-11-22T18-00-00-rate-limits-and-key-expiry': rateLimitsAndKeyExpiry,
-  '2026-11-30T06-00-00-finding-counts-per-statement': findingCountsPerStatement
+  '2026-11-30T06-00-00-finding-counts-per-statement': findingCountsPerStatement,
+  '2026-11-30T09-00-00-indexes-for-lookups': indexesForLookups
 }
