@@ -9,6 +9,7 @@ import * as findingCounts from './2026-11-22T17-00-00-finding-counts.ts'
 import * as rateLimitsAndKeyExpiry from './2026-11-22T18-00-00-rate-limits-and-key-expiry.ts'
 import * as findingCountsPerStatement from './2026-11-30T06-00-00-finding-counts-per-statement.ts'
 import * as indexesForLookups from './2026-11-30T09-00-00-indexes-for-lookups.ts'
+import * as searchWithinForce from './2026-11-30T10-00-00-search-within-force.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T17-00-00-finding-counts': findingCounts,
   '2026-11-22T18-00-00-rate-limits-and-key-expiry': rateLimitsAndKeyExpiry,
   '2026-11-30T06-00-00-finding-counts-per-statement': findingCountsPerStatement,
-  '2026-11-30T09-00-00-indexes-for-lookups': indexesForLookups
+  '2026-11-30T09-00-00-indexes-for-lookups': indexesForLookups,
+  '2026-11-30T10-00-00-search-within-force': searchWithinForce
 }

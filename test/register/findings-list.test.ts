@@ -1,4 +1,6 @@
+import { sql } from 'kysely'
 import t from 'tap'
+import { matchesSearch } from '../../src/domain/findings/findings.repository.ts'
 import { buildTestApp, loadExample } from '../helper.ts'
 
 const { request, database } = await buildTestApp(t)
@@ -100,6 +102,27 @@ t.test('full-text search over reference, title and text, best match first', asyn
   t.equal(byReference[0]?.reference, '547')
   const paged = await walk('force=cleveland&q=domestic abuse', 2)
   t.same(paged.map((f) => f.id), hits.map((f) => f.id), 'pages of a search add up to the search')
+})
+
+t.test("a force's search finds what the words match in that force, and nothing of another force", async (t) => {
+  // The same words in another force's register: a search of Cleveland must not see them.
+  await sql`insert into findings (force_code, reference, kind, title, text, scope, status, portal_status)
+            values ('durham', 'D-1', 'recommendation', 'Domestic abuse training', 'Victims of domestic abuse and stalking.', 'force', 'open', 'open')`.execute(database.db)
+  const queries = ['domestic abuse', '"domestic abuse"', 'abuse or custody', 'abuse -domestic', 'the of and', '547', '@cleveland', 'cleveland']
+  for (const q of queries) {
+    const found = (await walk(`force=cleveland&q=${encodeURIComponent(q)}`, 500)).map((f) => f.id).sort()
+    const { rows } = await sql<{ id: string }>`select id from findings where force_code = 'cleveland' and search @@ websearch_to_tsquery('english', ${q}) order by id`.execute(database.db)
+    t.same(found, rows.map((row) => row.id), `${q}: as the words match in the force (${rows.length})`)
+  }
+  t.same((await walk('force=cleveland&q=the%20of%20and', 500)).length, 0, 'stop words alone match nothing, not the whole force')
+  t.same((await walk('force=durham&q=stalking', 500)).map((f) => f.reference), ['D-1'], 'the other force finds its own')
+  t.same((await walk('force=cleveland&q=stalking', 500)).map((f) => f.reference), [], 'and Cleveland does not')
+  const plan = await database.db.transaction().execute(async (trx) => {
+    await sql`set local enable_seqscan = off`.execute(trx)
+    const rows = await trx.selectFrom('findings').select('id').where(matchesSearch('abuse', 'cleveland')).explain()
+    return rows.map((row) => String(row['QUERY PLAN'])).join('\n')
+  })
+  t.match(plan, /findings_search_in_force/, 'the predicate the service writes is the one the index serves')
 })
 
 t.test('CSV: the same page, RFC 4180, with the next page linked', async (t) => {

@@ -200,8 +200,20 @@ export function narrowed<O>(query: SelectQueryBuilder<Database, 'findings', O>, 
   }
   if (filter.dueBefore !== undefined) query = query.where('findings.due_date', '<', filter.dueBefore)
   if (filter.dueAfter !== undefined) query = query.where('findings.due_date', '>', filter.dueAfter)
-  if (filter.q !== undefined) query = query.where(sql<SqlBool>`findings.search @@ websearch_to_tsquery('english', ${filter.q})`)
+  if (filter.q !== undefined) query = query.where(matchesSearch(filter.q, filter.force))
   return query
+}
+
+/**
+ * The findings whose words match a search (websearch syntax). Within one force, through the index
+ * findings_search_in_force (migration 2026-11-30T10-00-00, whose expression this must repeat
+ * exactly): the finding's words and its force's word '@code', the query's words and that word. A
+ * query of stop words only matches nothing, as it does against findings.search alone.
+ */
+export function matchesSearch(q: string, force: string | undefined) {
+  const words = sql`websearch_to_tsquery('english', ${q})`
+  if (force === undefined) return sql<SqlBool>`findings.search @@ ${words}`
+  return sql<SqlBool>`(findings.search || array_to_tsvector(array['@' || findings.force_code])) @@ (${words} && quote_literal(${`@${force}`})::tsquery) and numnode(${words}) > 0`
 }
 
 export const rankOf = (q: string) =>
