@@ -13,7 +13,8 @@ type Schema = Record<string, unknown>
  * milliseconds. `onDeferred` receives each deferred build, so a test can run them all and catch a
  * bad schema before a caller does.
  *
- * Each schema is first made cheap to serialize by (see `forSerialization`); the contract is unchanged.
+ * Each response schema is first rewritten into one that is cheap to serialize (see
+ * `forSerialization`); the contract the OpenAPI document shows is unchanged.
  */
 export function lazySerializers(onDeferred?: (build: () => void) => void): NonNullable<FastifyServerOptions['schemaController']> {
   return {
