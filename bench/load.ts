@@ -12,6 +12,12 @@ export interface LoadSpec {
   headers: Record<string, string>
   /** Read scenarios: paths taken in turn by each connection. */
   paths?: string[]
+  /**
+   * A read scenario in which no page is asked for twice, so that no response can come from a cache:
+   * the path with asOf one day earlier on every request, across all connections, counting from
+   * `from` days before 2026-01-01 (give each run its own range).
+   */
+  freshPages?: { path: string; from: number }
   /** The write mix: read a finding, PATCH it with If-Match, post a progress update; one finding per connection. */
   writeMix?: { findingIds: string[] }
 }
@@ -64,8 +70,23 @@ function writeMix(findingIds: string[]) {
   ]
 }
 
+function freshPages({ path, from }: { path: string; from: number }) {
+  let n = from
+  const start = Date.UTC(2026, 0, 1)
+  return [
+    {
+      method: 'GET',
+      setupRequest: (request: object) => ({ ...request, path: `${path}&asOf=${new Date(start - n++ * 86_400_000).toISOString().slice(0, 10)}` })
+    }
+  ]
+}
+
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const requests = spec.writeMix ? writeMix(spec.writeMix.findingIds) : (spec.paths ?? ['/']).map((path) => ({ method: 'GET', path }))
+  const requests = spec.writeMix
+    ? writeMix(spec.writeMix.findingIds)
+    : spec.freshPages
+      ? freshPages(spec.freshPages)
+      : (spec.paths ?? ['/']).map((path) => ({ method: 'GET', path }))
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,

@@ -34,6 +34,8 @@ const plan = quick ? { warmup: 2, seconds: 3, pairs: 3, connections: 10, importF
 /** The node arguments `npm start` runs the service with (its heap cap included), read from package.json. */
 const START_ARGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1)
 
+/** Days of asOf each run of a never-the-same-page scenario may use: more requests than any 10 s run makes. */
+const FRESH_DAYS_PER_RUN = 20_000
 const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`)
 
 function pinned(core: string, command: string[]): [string, string[]] {
@@ -149,8 +151,11 @@ async function main(): Promise<void> {
     if (differences.length > 0) throw new Error(`the baseline does not answer as the service does:\n${differences.join('\n')}`)
 
     const headers = { authorization: `Bearer ${KEY}` }
-    const scenarios: Array<{ name: string; paths: string[] }> = [
-      { name: 'findings list page', paths: [`/v1/findings?force=${force}&status=open&limit=50`] },
+    const listPage = `/v1/findings?force=${force}&status=open&limit=50`
+    const scenarios: Array<{ name: string; paths?: string[]; freshPages?: string }> = [
+      { name: 'findings list page', paths: [listPage] },
+      // The same page, never twice: what the list costs when the page cache cannot help.
+      { name: 'findings list page, a new page each time', freshPages: listPage },
       { name: 'finding detail', paths: samples.findingIds.slice(0, 50).map((id) => `/v1/findings/${id}`) },
       { name: 'free-text search', paths: samples.searchTerms.slice(0, 20).map((q) => `/v1/findings?force=${force}&q=${encodeURIComponent(q)}&limit=50`) },
       { name: 'summary report', paths: [`/v1/reports/summary?force=${force}`] },
@@ -162,7 +167,14 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       log(`measuring ${scenario.name}`)
       resetPeak(real.child.pid!)
-      const spec = (server: Server, seconds: number): LoadSpec => ({ url: server.url, connections: plan.connections, seconds, headers, paths: scenario.paths })
+      let run = 0
+      const spec = (server: Server, seconds: number): LoadSpec => ({
+        url: server.url,
+        connections: plan.connections,
+        seconds,
+        headers,
+        ...(scenario.freshPages === undefined ? { paths: scenario.paths } : { freshPages: { path: scenario.freshPages, from: FRESH_DAYS_PER_RUN * run++ } })
+      })
       await load(spec(real, plan.warmup))
       await load(spec(baseline, plan.warmup))
       const pairs: Array<{ a: LoadResult; b: LoadResult }> = []

@@ -427,7 +427,7 @@ export interface paths {
         };
         /**
          * The register: findings with filters, sorting and pages, as JSON or CSV
-         * @description Filters combine (AND); a repeated parameter matches any of its values. Without `sort` the list is by reference, or best match first when `q` is given. `Accept: text/csv` (or `format=csv`) returns the same page as RFC 4180 CSV, with the next page in a `Link: <...>; rel="next"` header.
+         * @description Filters combine (AND); a repeated parameter matches any of its values. Without `sort` the list is by reference, or best match first when `q` is given. `Accept: text/csv` (or `format=csv`) returns the same page as RFC 4180 CSV, with the next page in a `Link: <...>; rel="next"` header. A JSON page asked for again is given from a cache for as long as nothing in its register has changed (checked with the database on every request, so never stale); its `Cache-Status` header (RFC 9211) says `peel-register; hit`, or `fwd=miss` or `fwd=stale` when built anew.
          *
          *     Any API key.
          */

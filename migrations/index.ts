@@ -10,6 +10,7 @@ import * as rateLimitsAndKeyExpiry from './2026-11-22T18-00-00-rate-limits-and-k
 import * as findingCountsPerStatement from './2026-11-30T06-00-00-finding-counts-per-statement.ts'
 import * as indexesForLookups from './2026-11-30T09-00-00-indexes-for-lookups.ts'
 import * as searchWithinForce from './2026-11-30T10-00-00-search-within-force.ts'
+import * as nationalAuditFeed from './2026-11-30T11-00-00-national-audit-feed.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T18-00-00-rate-limits-and-key-expiry': rateLimitsAndKeyExpiry,
   '2026-11-30T06-00-00-finding-counts-per-statement': findingCountsPerStatement,
   '2026-11-30T09-00-00-indexes-for-lookups': indexesForLookups,
-  '2026-11-30T10-00-00-search-within-force': searchWithinForce
+  '2026-11-30T10-00-00-search-within-force': searchWithinForce,
+  '2026-11-30T11-00-00-national-audit-feed': nationalAuditFeed
 }

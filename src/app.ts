@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DatabaseHandle } from './db/connect.ts'
 import auth from './plugins/app/auth.ts'
 import db from './plugins/app/db.ts'
+import pageCache from './plugins/app/page-cache.ts'
 import problemDetails from './plugins/app/problem-details.ts'
 import rateLimit from './plugins/app/rate-limit.ts'
 import shutdown from './plugins/app/shutdown.ts'
@@ -10,6 +11,7 @@ import urlLimit from './plugins/app/url-limit.ts'
 import webhookWorker from './plugins/app/webhooks.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import { NO_RATE_LIMITS } from './domain/rate-limits/rate-limiter.ts'
+import { DEFAULT_PAGE_CACHE, type PageCacheSettings } from './domain/shared/page-cache.ts'
 import type { SecuritySettings } from './server-options.ts'
 import cors from './plugins/external/cors.ts'
 import securityHeaders from './plugins/external/helmet.ts'
@@ -51,6 +53,8 @@ export interface AppOptions {
    * schemas/serialization.ts), so a test can run them all; a validator's comes with its route and schema.
    */
   onDeferredCompile?: OnDeferredCompile
+  /** The cache of list pages; without it, the default size (tests included, so they read through it). */
+  pageCache?: PageCacheSettings
 }
 
 
@@ -69,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger)
   await app.register(securityHeaders)
   await app.register(db, { database: options.database })
+  await app.register(pageCache, { settings: options.pageCache ?? DEFAULT_PAGE_CACHE })
   await app.register(problemDetails)
   await app.register(shutdown)
   await app.register(urlLimit, { limitBytes: security.urlLimitBytes })

@@ -40,6 +40,8 @@ export interface Config {
   corsOrigins: string[]
   /** The longest request target (path and query string) accepted, in bytes. */
   urlLimitBytes: number
+  /** Memory for the cache of list pages, in MiB; 0 turns it off. */
+  pageCacheMb: number
 }
 
 export class ConfigError extends Error {
@@ -98,7 +100,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     rateLimitPerAddress: read.integer('RATE_LIMIT_PER_ADDRESS', 3000, 0, RATE_LIMIT_MAX),
     authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 0, RATE_LIMIT_MAX),
     corsOrigins: read.optional('CORS_ORIGINS', parseOrigins) ?? [],
-    urlLimitBytes: read.integer('URL_LIMIT_BYTES', 4096, 256, MAX_URL_LIMIT_BYTES)
+    urlLimitBytes: read.integer('URL_LIMIT_BYTES', 4096, 256, MAX_URL_LIMIT_BYTES),
+    pageCacheMb: read.integer('PAGE_CACHE_MB', 32, 0, 1024)
   }
 
   if (problems.length > 0) throw new ConfigError(problems)

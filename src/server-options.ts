@@ -4,6 +4,7 @@ import type { Config } from './config.ts'
 import { REQUEST_ID_PATTERN } from './schemas/common.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import type { RateLimitSettings } from './domain/rate-limits/rate-limiter.ts'
+import { DEFAULT_PAGE_CACHE, type PageCacheSettings } from './domain/shared/page-cache.ts'
 
 const REQUEST_ID = new RegExp(REQUEST_ID_PATTERN)
 
@@ -100,4 +101,9 @@ export function securitySettings(
     corsOrigins: config.corsOrigins,
     urlLimitBytes: config.urlLimitBytes
   }
+}
+
+/** The cache of list pages: its size from the configuration, its age bound fixed. */
+export function pageCacheSettings(config: Pick<Config, 'pageCacheMb'>): PageCacheSettings {
+  return { ...DEFAULT_PAGE_CACHE, maxBytes: config.pageCacheMb * 1024 * 1024 }
 }

@@ -3,7 +3,7 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/connect.ts'
 import { prepareDatabase } from './prepare.ts'
-import { securitySettings, serverOptions, webhookSettings } from './server-options.ts'
+import { pageCacheSettings, securitySettings, serverOptions, webhookSettings } from './server-options.ts'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   mark('databasePrepared')
   if (generatedAdminKey) announceFirstKey(generatedAdminKey)
 
-  const app = await buildApp({ server: options, database, webhooks: webhookSettings(config), security: securitySettings(config) })
+  const app = await buildApp({ server: options, database, webhooks: webhookSettings(config), security: securitySettings(config), pageCache: pageCacheSettings(config) })
   mark('appBuilt')
 
   let stopping = false

@@ -10,7 +10,7 @@ import type { Role } from '../src/domain/access/roles.ts'
 import { applyDocument } from '../src/domain/exchange/apply-document.ts'
 import { checkDocument } from '../src/domain/exchange/register-document.ts'
 import { prepareDatabase } from '../src/prepare.ts'
-import { securitySettings, serverOptions, webhookSettings } from '../src/server-options.ts'
+import { pageCacheSettings, securitySettings, serverOptions, webhookSettings } from '../src/server-options.ts'
 import { PG_TEMPLATE_DB, adminQuery, pgliteFromTemplate, testDatabaseUrl, withDatabase } from './setup/template.ts'
 
 /** Loads the example register of 002 into force cleveland, as `npm run example:load` does. */
@@ -75,7 +75,13 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
   const config = testConfig(overrides)
   const database = await openTestDatabase(t, config)
   await prepareDatabase(database.db, config, pino({ level: 'silent' }))
-  const app = await buildApp({ server: serverOptions(config), database, webhooks: webhookSettings(config), security: securitySettings(config) })
+  const app = await buildApp({
+    server: serverOptions(config),
+    database,
+    webhooks: webhookSettings(config),
+    security: securitySettings(config),
+    pageCache: pageCacheSettings(config)
+  })
   t.teardown(() => app.close())
 
   const request: TestApp['request'] = ({ key = ADMIN_KEY, headers, ...options }) =>

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import t from 'tap'
+import { changedSinceQuery, snapshotNow } from '../../src/domain/events/events.repository.ts'
 import { openTestDatabase } from '../helper.ts'
 
 // A lookup by a column with no index scans its table: harmless in a test register, 25-90 ms a
@@ -58,6 +59,24 @@ t.test("an update's ongoing actions, and a group's latest review, are found thro
       await sql`set local enable_seqscan = off`.execute(trx)
       const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${query}`.execute(trx)
       t.match(rows.map((row) => row['QUERY PLAN']).join('\n'), index, name)
+    })
+  }
+})
+
+t.test("the page cache's check reads only the audit entries after its snapshot, through an index", async (t) => {
+  const { db } = await openTestDatabase(t)
+  const snapshot = await snapshotNow(db)
+  const checks: Array<[string, string | null, RegExp[]]> = [
+    ["a force's page", 'cleveland', [/Index[^\n]*\baudit_log_force_feed\b/, /Index[^\n]*\baudit_log_national_feed\b/]],
+    ['a page across forces', null, [/Index[^\n]*\baudit_log_feed\b/]]
+  ]
+  for (const [name, force, indexes] of checks) {
+    await db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx)
+      const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${changedSinceQuery(force, snapshot)}`.execute(trx)
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n')
+      for (const index of indexes) t.match(plan, index, name)
+      t.match(plan, /Index Cond: [^\n]*\btxid >= /, `${name}: from the snapshot's xmin on`)
     })
   }
 })

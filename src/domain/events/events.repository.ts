@@ -74,3 +74,39 @@ export async function head(db: Executor): Promise<FeedPosition> {
   const row = result.rows[0]
   return row ? { txid: row.txid, id: Number(row.id) } : FEED_START
 }
+
+/** The snapshot a statement begun now reads: which transactions it sees as committed. */
+export async function snapshotNow(db: Executor): Promise<string> {
+  const result = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db)
+  return result.rows[0]!.snapshot
+}
+
+/**
+ * Whether a change to a force's register (any force's, with force null) has committed that
+ * `snapshot` did not see, by the audit log every write to a register adds to in its own
+ * transaction. Entries with no force count for every force; entries that are not part of any
+ * register (NOT_IN_FEED: keys, webhooks) count for none. Also gives the snapshot this check read with, for whatever is built next.
+ *
+ * Only a transaction at or after the snapshot's xmin can be one it did not see, so the check reads
+ * the log from there on (audit_log_force_feed, audit_log_national_feed; audit_log_feed across forces):
+ * a handful of entries, however long the log. A transaction still running is not seen by this check either, so it does not count
+ * until it commits; then it does, even if it began before the snapshot was taken.
+ */
+export async function changedSince(db: Executor, force: string | null, snapshot: string): Promise<{ changed: boolean; now: string }> {
+  const row = (await changedSinceQuery(force, snapshot).execute(db)).rows[0]!
+  return { changed: row.changed, now: row.now }
+}
+
+/** changedSince's statement (test/db/indexes.test.ts checks the indexes serve it). */
+export function changedSinceQuery(force: string | null, snapshot: string) {
+  const unseen = sql`txid >= pg_snapshot_xmin(${snapshot}::pg_snapshot) and not pg_visible_in_snapshot(txid, ${snapshot}::pg_snapshot)`
+  const inFeed = sql`entity_type <> all(${NOT_IN_FEED}::text[])`
+  return sql<{ changed: boolean; now: string }>`
+    select ${
+      force === null
+        ? sql`exists (select 1 from audit_log where ${unseen} and ${inFeed})`
+        : sql`exists (select 1 from audit_log where force_code = ${force} and ${unseen} and ${inFeed})
+              or exists (select 1 from audit_log where force_code is null and ${unseen} and ${inFeed})`
+    } as changed, pg_current_snapshot()::text as now
+  `
+}

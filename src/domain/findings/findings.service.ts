@@ -12,6 +12,7 @@ import * as inspections from '../inspections/inspections.repository.ts'
 import { staleOrMissing } from '../shared/concurrency.ts'
 import { forceForRead, forceForWrite } from '../shared/force-scope.ts'
 import { idempotent } from '../shared/idempotency.ts'
+import { type CachedPage, type PageCache, pageKey } from '../shared/page-cache.ts'
 import { badCursor, decodeCursor, encodeCursor } from '../shared/pagination.ts'
 import { resolveDeadline } from './deadlines.ts'
 import type {
@@ -392,13 +393,19 @@ export async function listFindings(db: Db, principal: Principal, query: ListQuer
 }
 
 /**
- * The same page as listFindings, as the JSON text of the response body: PostgreSQL builds each
- * finding's JSON, so a page of long texts is neither parsed into objects nor serialised again.
+ * The same page as listFindings, as the response body: PostgreSQL builds each finding's JSON, so
+ * a page of long texts is neither parsed into objects nor serialised again; and a page asked for
+ * again is given from the cache while its register is unchanged (shared/page-cache.ts). The
+ * page's date (asOf, today by default) is part of its key, so `overdue` is never a day behind.
  */
-export async function listFindingsJson(db: Db, principal: Principal, query: ListQuery): Promise<string> {
-  const list = listPage(db, principal, query, (db, asOf) => db.selectFrom('findings').select(['findings.id', repo.findingJson(asOf).as('json')]))
-  const { items, nextCursor } = await list.fetch()
-  return `{"items":[${items.map((row) => row.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
+export async function listFindingsJson(db: Db, principal: Principal, query: ListQuery, cache: PageCache): Promise<CachedPage> {
+  const force = forceForRead(principal, query.force)
+  const pageQuery: ListQuery = { ...query, force, asOf: query.asOf ?? today() }
+  return cache.page(db, force ?? null, pageKey(pageQuery), async () => {
+    const list = listPage(db, principal, pageQuery, (db, asOf) => db.selectFrom('findings').select(['findings.id', repo.findingJson(asOf).as('json')]))
+    const { items, nextCursor } = await list.fetch()
+    return `{"items":[${items.map((row) => row.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
+  })
 }
 
 // ---- actions

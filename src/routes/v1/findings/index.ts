@@ -16,6 +16,7 @@ import * as findings from '../../../domain/findings/findings.service.ts'
 import { expectedVersion } from '../../../domain/shared/concurrency.ts'
 import { type CsvColumn, toCsv } from '../../../domain/shared/csv.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
+import { sendPage } from '../../../plugins/app/page-cache.ts'
 import { Page, PageQuery, Uuid, problem, ref } from '../../../schemas/common.ts'
 import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, wantsCsv, withEtag } from '../../../schemas/http.ts'
 
@@ -61,7 +62,9 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Filters combine (AND); a repeated parameter matches any of its values. Without `sort` the list is by reference, ' +
           'or best match first when `q` is given. `Accept: text/csv` (or `format=csv`) returns the same page as RFC 4180 CSV, ' +
-          'with the next page in a `Link: <...>; rel="next"` header.',
+          'with the next page in a `Link: <...>; rel="next"` header. A JSON page asked for again is given from a cache for as long as ' +
+          'nothing in its register has changed (checked with the database on every request, so never stale); its `Cache-Status` ' +
+          'header (RFC 9211) says `peel-register; hit`, or `fwd=miss` or `fwd=stale` when built anew.',
         querystring: FindingListQuery,
         response: {
           200: {
@@ -77,7 +80,7 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const query = { ...request.query, limit: request.query.limit ?? 50 }
       if (!wantsCsv(request, request.query.format)) {
-        return reply.type('application/json; charset=utf-8').send(await findings.listFindingsJson(app.db, request.principal, query))
+        return sendPage(reply, await findings.listFindingsJson(app.db, request.principal, query, app.pageCache))
       }
       const page = await findings.listFindings(app.db, request.principal, query)
       if (page.nextCursor) {
