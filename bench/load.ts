@@ -14,8 +14,8 @@ export interface LoadSpec {
   paths?: string[]
   /**
    * A read scenario in which no page is asked for twice, so that no response can come from a cache:
-   * the path with asOf one day earlier on every request, across all connections, counting from
-   * `from` days before 2026-01-01 (give each run its own range).
+   * the path with asOf one day later on every request, across all connections, counting from
+   * `from` days after 2026-01-01 (give each run its own range; dates run out in the year 9999).
    */
   freshPages?: { path: string; from: number }
   /** The write mix: read a finding, PATCH it with If-Match, post a progress update; one finding per connection. */
@@ -76,7 +76,7 @@ function freshPages({ path, from }: { path: string; from: number }) {
   return [
     {
       method: 'GET',
-      setupRequest: (request: object) => ({ ...request, path: `${path}&asOf=${new Date(start - n++ * 86_400_000).toISOString().slice(0, 10)}` })
+      setupRequest: (request: object) => ({ ...request, path: `${path}&asOf=${new Date(start + n++ * 86_400_000).toISOString().slice(0, 10)}` })
     }
   ]
 }

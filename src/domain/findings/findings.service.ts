@@ -402,9 +402,14 @@ export async function listFindingsJson(db: Db, principal: Principal, query: List
   const force = forceForRead(principal, query.force)
   const pageQuery: ListQuery = { ...query, force, asOf: query.asOf ?? today() }
   return cache.page(db, force ?? null, pageKey(pageQuery), async () => {
-    const list = listPage(db, principal, pageQuery, (db, asOf) => db.selectFrom('findings').select(['findings.id', repo.findingJson(asOf).as('json')]))
+    const list = listPage(db, principal, pageQuery, (db, asOf) =>
+      db.selectFrom('findings').select(['findings.id', repo.findingJson(asOf).as('json'), sql<string>`pg_current_snapshot()::text`.as('snapshot')])
+    )
     const { items, nextCursor } = await list.fetch()
-    return `{"items":[${items.map((row) => row.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
+    return {
+      body: `{"items":[${items.map((row) => row.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`,
+      snapshot: items[0]?.snapshot ?? null
+    }
   })
 }
 

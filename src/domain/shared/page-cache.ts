@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.ts'
-import { changedSince, snapshotNow } from '../events/events.repository.ts'
+import { changedSince } from '../events/events.repository.ts'
 
 export interface PageCacheSettings {
   /** Bytes of response bodies kept at most, over all pages; 0 turns the cache off. */
@@ -23,9 +23,16 @@ export interface CachedPage {
   stored: boolean
 }
 
+/** A page as its builder gives it. */
+export interface BuiltPage {
+  body: string
+  /** The snapshot the page's statement read under; null when it could not say (no rows). */
+  snapshot: string | null
+}
+
 interface Entry {
   body: Buffer
-  /** The snapshot taken just before the page's statement ran: everything the page shows, it saw. */
+  /** The snapshot the page was read under, or one taken before: everything the page shows, it saw. */
   snapshot: string
   storedAt: number
 }
@@ -49,14 +56,17 @@ export class PageCache {
 
   /**
    * The page `key` names, of `force`'s register (null: a page across forces), from the cache when
-   * it is still what `build` would give, otherwise from `build`, then kept.
+   * it is still what `build` would give, otherwise from `build`, then kept. `build` reports the
+   * snapshot its statement read under (`pg_current_snapshot()` selected beside the rows), which
+   * it cannot for a page with no rows: such a page is kept only when a check has just been made,
+   * under the check's snapshot, which was taken before the page's statement and so saw no more.
    */
-  async page(db: Executor, force: string | null, key: string, build: () => Promise<string>): Promise<CachedPage> {
-    if (this.settings.maxBytes === 0) return { body: Buffer.from(await build()), outcome: 'bypass', stored: false }
+  async page(db: Executor, force: string | null, key: string, build: () => Promise<BuiltPage>): Promise<CachedPage> {
+    if (this.settings.maxBytes === 0) return { body: Buffer.from((await build()).body), outcome: 'bypass', stored: false }
 
     const entry = this.entries.get(key)
-    let snapshot: string
-    let outcome: 'miss' | 'stale' = 'miss'
+    let checked: string | null = null
+    let outcome: 'miss' | 'stale' = entry === undefined ? 'miss' : 'stale'
     if (entry !== undefined && this.clock() - entry.storedAt < this.settings.maxAgeMs) {
       const check = await changedSince(db, force, entry.snapshot)
       if (!check.changed) {
@@ -65,14 +75,17 @@ export class PageCache {
         this.entries.set(key, entry)
         return { body: entry.body, outcome: 'hit', stored: false }
       }
-      snapshot = check.now
+      checked = check.now
       outcome = 'stale'
-    } else {
-      if (entry !== undefined) outcome = 'stale'
-      snapshot = await snapshotNow(db)
     }
 
-    const body = Buffer.from(await build())
+    const built = await build()
+    const body = Buffer.from(built.body)
+    const snapshot = built.snapshot ?? checked
+    if (snapshot === null) {
+      this.remove(key)
+      return { body, outcome, stored: false }
+    }
     return { body, outcome, stored: this.store(key, { body, snapshot, storedAt: this.clock() }) }
   }
 
