@@ -14,10 +14,10 @@ export interface LoadSpec {
   paths?: string[]
   /**
    * A read scenario in which no page is asked for twice, so that no response can come from a cache:
-   * the path with asOf one day later on every request, across all connections, counting from
-   * `from` days after 2026-01-01 (give each run its own range; dates run out in the year 9999).
+   * the paths in turn, with asOf one day later on every request across all connections, counting
+   * from `from` days after 2026-01-01 (give each run its own range; dates run out in the year 9999).
    */
-  freshPages?: { path: string; from: number }
+  freshPages?: { paths: string[]; from: number }
   /** The write mix: read a finding, PATCH it with If-Match, post a progress update; one finding per connection. */
   writeMix?: { findingIds: string[] }
 }
@@ -70,13 +70,16 @@ function writeMix(findingIds: string[]) {
   ]
 }
 
-function freshPages({ path, from }: { path: string; from: number }) {
+function freshPages({ paths, from }: { paths: string[]; from: number }) {
   let n = from
   const start = Date.UTC(2026, 0, 1)
   return [
     {
       method: 'GET',
-      setupRequest: (request: object) => ({ ...request, path: `${path}&asOf=${new Date(start + n++ * 86_400_000).toISOString().slice(0, 10)}` })
+      setupRequest: (request: object) => {
+        const path = paths[n % paths.length]!
+        return { ...request, path: `${path}&asOf=${new Date(start + n++ * 86_400_000).toISOString().slice(0, 10)}` }
+      }
     }
   ]
 }
