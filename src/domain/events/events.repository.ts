@@ -85,12 +85,14 @@ export async function snapshotNow(db: Executor): Promise<string> {
  * Whether a change to a force's register (any force's, with force null) has committed that
  * `snapshot` did not see, by the audit log every write to a register adds to in its own
  * transaction. Entries with no force count for every force; entries that are not part of any
- * register (NOT_IN_FEED: keys, webhooks) count for none. Also gives the snapshot this check read with, for whatever is built next.
+ * register (NOT_IN_FEED: keys, webhooks) count for none. Also gives the snapshot this check read
+ * with, for whatever is built next.
  *
  * Only a transaction at or after the snapshot's xmin can be one it did not see, so the check reads
- * the log from there on (audit_log_force_feed, audit_log_national_feed; audit_log_feed across forces):
- * a handful of entries, however long the log. A transaction still running is not seen by this check either, so it does not count
- * until it commits; then it does, even if it began before the snapshot was taken.
+ * the log from there on (audit_log_force_feed and audit_log_national_feed; audit_log_feed across
+ * forces): a handful of entries, however long the log. A transaction still running is not seen by
+ * this check either, so it does not count until it commits; then it does, even if it began before
+ * the snapshot was taken.
  */
 export async function changedSince(db: Executor, force: string | null, snapshot: string): Promise<{ changed: boolean; now: string }> {
   const row = (await changedSinceQuery(force, snapshot).execute(db)).rows[0]!
