@@ -10,7 +10,7 @@ COPY examples ./examples
 COPY scripts ./scripts
 COPY bin ./bin
 COPY openapi ./openapi
-# The bundle npm start runs, built once here (the app folder is not writable at run time).
+# The bundles npm start and the command line run, built once here (the app folder is not writable at run time).
 RUN node scripts/start.js --build
 USER node
 EXPOSE 3000

@@ -1,12 +1,13 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { PROJECT_ROOT } from '../paths.ts'
 import type { Command, CommandGroup } from './command.ts'
 import { CliError, EXIT } from './errors.ts'
 import { parseJson, readInputFile } from './import.ts'
 import { progressDisplay } from './progress.ts'
 import { changesTable } from './report.ts'
 
-const EXAMPLE = fileURLToPath(new URL('../../examples/cleveland-register.json', import.meta.url))
+const EXAMPLE = fileURLToPath(new URL('examples/cleveland-register.json', PROJECT_ROOT))
 
 const load: Command = {
   name: 'example load',

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { PROJECT_ROOT } from '../paths.ts'
 import { parseCommandArgs, wantsHelp } from './args.ts'
 import { backup, restore } from './backup.ts'
 import type { Command, CommandGroup, Io } from './command.ts'
@@ -22,7 +23,7 @@ export function processIo(): Io {
 }
 
 async function version(): Promise<string> {
-  const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const manifest = JSON.parse(await readFile(new URL('package.json', PROJECT_ROOT), 'utf8')) as { version: string }
   return manifest.version
 }
 
