@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { sql } from 'kysely'
 import pino from 'pino'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.ts'
 import { type Config, loadConfig } from '../src/config.ts'
 import { type DatabaseHandle, openDatabase } from '../src/db/connect.ts'
+import type { Executor } from '../src/db/database.ts'
 import type { Role } from '../src/domain/access/roles.ts'
 import { applyDocument } from '../src/domain/exchange/apply-document.ts'
 import { checkDocument } from '../src/domain/exchange/register-document.ts'
@@ -101,4 +103,10 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
       return response.json<{ key: string }>().key
     }
   }
+}
+
+/** The snapshot a statement begun now reads (which transactions it sees as committed), as the page cache keeps it. */
+export async function snapshotNow(db: Executor): Promise<string> {
+  const result = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db)
+  return result.rows[0]!.snapshot
 }

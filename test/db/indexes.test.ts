@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
-import { changedSinceQuery, snapshotNow } from '../../src/domain/events/events.repository.ts'
-import { openTestDatabase } from '../helper.ts'
+import { changedSinceQuery } from '../../src/domain/events/events.repository.ts'
+import { openTestDatabase, snapshotNow } from '../helper.ts'
 
 // A lookup by a column with no index scans its table: harmless in a test register, 25-90 ms a
 // request at national scale (ongoing actions read by their update did exactly that). Every foreign

@@ -3,10 +3,10 @@ import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { recordAudit } from '../../src/domain/audit/audit.repository.ts'
-import { changedSince, snapshotNow } from '../../src/domain/events/events.repository.ts'
+import { changedSince } from '../../src/domain/events/events.repository.ts'
 import { PageCache, pageKey } from '../../src/domain/shared/page-cache.ts'
 import { serverOptions } from '../../src/server-options.ts'
-import { ADMIN_KEY, backend, buildTestApp, loadExample, testConfig } from '../helper.ts'
+import { ADMIN_KEY, backend, buildTestApp, loadExample, snapshotNow, testConfig } from '../helper.ts'
 
 const { app, request, database, createKey } = await buildTestApp(t)
 await loadExample(database)

@@ -75,12 +75,6 @@ export async function head(db: Executor): Promise<FeedPosition> {
   return row ? { txid: row.txid, id: Number(row.id) } : FEED_START
 }
 
-/** The snapshot a statement begun now reads: which transactions it sees as committed. */
-export async function snapshotNow(db: Executor): Promise<string> {
-  const result = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db)
-  return result.rows[0]!.snapshot
-}
-
 /**
  * Whether a change to a force's register (any force's, with force null) has committed that
  * `snapshot` did not see, by the audit log every write to a register adds to in its own
