@@ -43,12 +43,22 @@ const eventType = sql<string>`entity_type || '.' || replace(action, ':', '.')`
  * older than every transaction still running. A transaction that began earlier but commits later
  * is therefore never skipped: until it ends, nothing from it or from any later transaction is
  * shown, so a reader that resumes from the last position it saw misses nothing and sees nothing twice.
+ *
+ * The order is by the table's columns, named with the table: a bare `txid` in `order by` would be
+ * the selected text (`txid::text as txid`), where '1000' sorts before '998', and a reader would
+ * skip events whenever transaction ids gain a digit.
  */
 export async function after(db: Executor, position: FeedPosition, filter: FeedFilter, limit: number): Promise<EventRow[]> {
+  const result = await afterQuery(position, filter, limit).execute(db)
+  return result.rows.map((row) => ({ ...row, id: Number(row.id) }))
+}
+
+/** after's statement (test/db/indexes.test.ts checks an index gives its order, with no sort). */
+export function afterQuery(position: FeedPosition, filter: FeedFilter, limit: number) {
   const types = filter.types ?? []
   const entities = filter.entities ?? []
   const typed = types.length > 0 || entities.length > 0
-  const result = await sql<EventRow>`
+  return sql<EventRow>`
     select id, txid::text as txid, occurred_at, actor_key_id, force_code, entity_type, entity_id, root_id,
            action, before, after, request_id
     from audit_log
@@ -57,22 +67,25 @@ export async function after(db: Executor, position: FeedPosition, filter: FeedFi
       and entity_type <> all(${NOT_IN_FEED}::text[])
       ${filter.force === undefined ? sql`` : sql`and force_code = ${filter.force}`}
       ${typed ? sql`and (${eventType} = any(${types}::text[]) or entity_type = any(${entities}::text[]))` : sql``}
-    order by txid, id
+    order by audit_log.txid, audit_log.id
     limit ${limit}
-  `.execute(db)
-  return result.rows.map((row) => ({ ...row, id: Number(row.id) }))
+  `
 }
 
-/** The position after the newest entry a reader can see now: where "from now on" starts. */
+/** The position after the newest entry a reader can see now: where "from now on" starts (ordered as `after`). */
 export async function head(db: Executor): Promise<FeedPosition> {
-  const result = await sql<{ txid: string; id: number }>`
+  const row = (await headQuery().execute(db)).rows[0]
+  return row ? { txid: row.txid, id: Number(row.id) } : FEED_START
+}
+
+/** head's statement (test/db/indexes.test.ts checks it reads one entry from the end of an index). */
+export function headQuery() {
+  return sql<{ txid: string; id: number }>`
     select txid::text as txid, id from audit_log
     where txid < pg_snapshot_xmin(pg_current_snapshot())
-    order by txid desc, id desc
+    order by audit_log.txid desc, audit_log.id desc
     limit 1
-  `.execute(db)
-  const row = result.rows[0]
-  return row ? { txid: row.txid, id: Number(row.id) } : FEED_START
+  `
 }
 
 /**
