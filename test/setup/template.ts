@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { PGLITE_OPTIONS } from '../../src/db/connect.ts'
@@ -8,7 +10,12 @@ import { PGLITE_OPTIONS } from '../../src/db/connect.ts'
  * doing it once per run and copying the result per test file keeps every file isolated and fast.
  */
 export const PGLITE_TEMPLATE = new URL('../../.tap/pglite-template.tar', import.meta.url)
-export const PG_TEMPLATE_DB = 'peel_register_test_template'
+/**
+ * On a PostgreSQL server, one template per checkout: each run drops and rebuilds it, so runs from
+ * two checkouts against one server (a clone under CI beside a working copy) would otherwise pull
+ * it from under each other.
+ */
+export const PG_TEMPLATE_DB = `peel_register_test_template_${createHash('sha256').update(fileURLToPath(new URL('../..', import.meta.url))).digest('hex').slice(0, 10)}`
 
 export function testDatabaseUrl(): string | null {
   const url = process.env.DATABASE_URL
