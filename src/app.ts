@@ -72,6 +72,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const security = options.security ?? { rateLimits: NO_RATE_LIMITS, corsOrigins: [], urlLimitBytes: 4096 }
   await app.register(swagger)
   await app.register(securityHeaders)
+  // First, so every answer carries it, a refusal by the hooks below (414, 429, 401, 403, 503) included.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
   await app.register(db, { database: options.database })
   await app.register(pageCache, { settings: options.pageCache ?? DEFAULT_PAGE_CACHE })
   await app.register(problemDetails)
@@ -82,10 +87,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auth)
   await app.register(webhookWorker, { settings: options.webhooks ?? { enabled: false, pollMs: 1000, timeoutMs: 10_000, retrySchedule: [], allowPrivateNetworks: false } })
 
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    done()
-  })
 
   await app.register(swaggerUi)
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.ts'
+import { securityHeaders } from './plugins/external/helmet.ts'
 import { REQUEST_ID_PATTERN } from './schemas/common.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import type { RateLimitSettings } from './domain/rate-limits/rate-limiter.ts'
@@ -60,12 +61,15 @@ export function serverOptions(
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // A path the router cannot take (`%ZZ`, overlong UTF-8, a segment longer than maxParamLength) never
-    // reaches a route or the error handler: answer it as a problem too.
+    // reaches a route, a hook or the error handler: answer it as a problem too, with the headers the
+    // hooks give every other answer.
     frameworkErrors(error, request, reply) {
       const problem = FRAMEWORK_PROBLEMS[error.code ?? ''] ?? FRAMEWORK_PROBLEMS.internal!
       const answer = reply as unknown as FastifyReply
       answer
         .code(problem.status)
+        .headers(securityHeaders())
+        .header('x-request-id', String(request.id))
         .type('application/problem+json; charset=utf-8')
         .send({ ...problem, instance: request.url.split('?')[0], requestId: String(request.id) })
     }

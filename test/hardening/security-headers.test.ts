@@ -31,6 +31,8 @@ t.test('every API response carries the security headers and a policy that allows
     ['a 404', { method: 'GET', url: '/v1/nothing-here' }, 404],
     ['a 400', { method: 'GET', url: '/v1/forces?limit=0' }, 400],
     ['a 414', { method: 'GET', url: `/v1/forces?x=${'y'.repeat(600)}` }, 414],
+    ['a path the router refuses', { method: 'GET', url: '/v1/findings/%ZZ' }, 400],
+    ['a path segment longer than any id', { method: 'GET', url: `/v1/findings/${'a'.repeat(300)}` }, 414],
     ['a health check', { method: 'GET', url: '/health/live', key: null }, 200]
   ]
   for (const [label, options, status] of cases) {

@@ -30,9 +30,17 @@ export function securityHeaderValues(options = OPTIONS): Record<string, string> 
   return headers
 }
 
+let fixed: Record<string, string> | undefined
+
+/** The API's security headers, worked out on first use: for the hook below, and for answers no hook sees (server-options.ts). */
+export function securityHeaders(): Record<string, string> {
+  fixed ??= securityHeaderValues()
+  return fixed
+}
+
 export default fp(
-  async function securityHeaders(app: FastifyInstance) {
-    const headers = securityHeaderValues()
+  async function securityHeaderHook(app: FastifyInstance) {
+    const headers = securityHeaders()
     app.addHook('onRequest', (_request, reply, done) => {
       reply.headers(headers)
       done()
