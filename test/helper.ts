@@ -13,6 +13,7 @@ import { applyDocument } from '../src/domain/exchange/apply-document.ts'
 import { checkDocument } from '../src/domain/exchange/register-document.ts'
 import { prepareDatabase } from '../src/prepare.ts'
 import { pageCacheSettings, securitySettings, serverOptions, webhookSettings } from '../src/server-options.ts'
+import { headerMismatch } from './response-headers.ts'
 import { PG_TEMPLATE_DB, adminQuery, pgliteFromTemplate, testDatabaseUrl, withDatabase } from './setup/template.ts'
 
 /** Loads the example register of 002 into force cleveland, as `npm run example:load` does. */
@@ -86,11 +87,16 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
   })
   t.teardown(() => app.close())
 
-  const request: TestApp['request'] = ({ key = ADMIN_KEY, headers, ...options }) =>
-    app.inject({
+  const request: TestApp['request'] = async ({ key = ADMIN_KEY, headers, ...options }) => {
+    const response = await app.inject({
       ...options,
       headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...headers }
     })
+    // Every answer's headers are held to the contract (test/response-headers.ts).
+    const mismatch = typeof options.url === 'string' ? headerMismatch(String(options.method ?? 'GET'), options.url, response) : null
+    if (mismatch) throw new Error(`the response's headers break the contract: ${mismatch}`)
+    return response
+  }
 
   return {
     app,

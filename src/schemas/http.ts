@@ -38,16 +38,17 @@ export const updateProblems = {
   428: problem('If-Match is missing.')
 }
 
-/** A created record: 201 (or the replayed status), Location, and its ETag. */
-export function created<T extends { id: string; version: number }>(
+/**
+ * A created record: 201 (or the replayed status), Location, and its ETag when it has versions (a
+ * record that is never changed, such as a progress update, has none).
+ */
+export function created<T extends { id: string; version?: number }>(
   reply: FastifyReply,
   location: string,
   result: { status: number; body: T; replayed: boolean }
 ): T {
-  reply
-    .code(result.status)
-    .header('location', `${location}/${result.body.id}`)
-    .header('etag', etagOf(result.body.version))
+  reply.code(result.status).header('location', `${location}/${result.body.id}`)
+  if (typeof result.body.version === 'number') reply.header('etag', etagOf(result.body.version))
   if (result.replayed) reply.header('idempotent-replayed', 'true')
   return result.body
 }
@@ -69,3 +70,20 @@ export function wantsCsv(request: FastifyRequest, format: string | undefined): b
  * contract then says so (plugins/external/swagger.ts).
  */
 export const BODY_OPTIONAL = 'x-body-optional'
+
+/**
+ * The headers a route sets itself, beyond those every response carries (rate limits, request id,
+ * CORS): each is described once in plugins/external/swagger.ts, which declares it on the statuses
+ * a route names here. test/helper.ts holds every response the tests receive to what is declared.
+ */
+export type RouteHeader = 'ETag' | 'Location' | 'Idempotent-Replayed' | 'Link' | 'Cache-Status' | 'Content-Disposition' | 'Cache-Control'
+export const RESPONSE_HEADERS = 'x-response-headers'
+
+/** The headers a route sets, by status, for its schema: `...sets({ 200: ['ETag'] })`. */
+export function sets(byStatus: Partial<Record<number, readonly RouteHeader[]>>): { [RESPONSE_HEADERS]: Partial<Record<number, readonly RouteHeader[]>> } {
+  return { [RESPONSE_HEADERS]: byStatus }
+}
+
+/** What `created` sets on its 201: for a record with versions, and for one never changed. */
+export const CREATED_HEADERS = ['Location', 'ETag', 'Idempotent-Replayed'] as const
+export const CREATED_UNVERSIONED_HEADERS = ['Location', 'Idempotent-Replayed'] as const

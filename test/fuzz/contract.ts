@@ -1,14 +1,15 @@
-import { readFileSync } from 'node:fs'
 import type { ValidateFunction } from 'ajv'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
+import { DOCUMENT, type Schema, resolve } from '../contract-document.ts'
+
+export { DOCUMENT, type Schema, resolve }
 
 /**
  * The committed contract, read as a client would read it: every operation with its parameters,
  * request bodies and documented responses, and validators for the documented response bodies.
  */
 
-export type Schema = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface Parameter {
   name: string
@@ -32,7 +33,6 @@ export interface Operation {
   responses: Map<number, string[]>
 }
 
-export const DOCUMENT: Schema = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8'))
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete']
 
@@ -64,19 +64,6 @@ export function operations(): Operation[] {
     }
   }
   return list
-}
-
-/** Follows a local `$ref`, once (nested refs are followed where the generators meet them). */
-export function resolve(schema: Schema): Schema {
-  let current = schema
-  for (let hops = 0; current && typeof current.$ref === 'string'; hops++) {
-    if (hops > 20) throw new Error(`$ref loop at ${schema.$ref}`)
-    current = (current.$ref as string)
-      .slice(2)
-      .split('/')
-      .reduce((node: Schema, key) => node[key.replace(/~1/g, '/').replace(/~0/g, '~')], DOCUMENT)
-  }
-  return current
 }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true })

@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import { UNSTORABLE_MESSAGE } from '../../src/schemas/storable-text.ts'
 import { ADMIN_KEY, type TestApp, buildTestApp, loadExample } from '../helper.ts'
+import { headerMismatch } from '../response-headers.ts'
 import { type Operation, operations, responseValidator } from './contract.ts'
 import { type Known, wellFormed } from './generators.ts'
 import { type FuzzRequest, type RequestContext, requestsFor } from './requests.ts'
@@ -122,6 +123,8 @@ export function judge(op: Operation, request: FuzzRequest, response: LightMyRequ
   if (status >= 500) return `a ${status}: ${response.body.slice(0, 300)}`
   const documented = op.responses.get(status)
   if (documented === undefined) return `status ${status} is not documented (${[...op.responses.keys()].join(', ')}): ${response.body.slice(0, 200)}`
+  const headers = headerMismatch(op.method, url(op, request), response)
+  if (headers) return headers
   const mediaType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim()
   if (status < 400) {
     if (request.kind !== 'valid' && !request.anyStatus) return `a request broken by "${request.kind}" was accepted with ${status}`

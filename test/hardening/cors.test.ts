@@ -45,7 +45,7 @@ t.test('with CORS_ORIGINS, the listed origins are served and preflighted; nothin
   t.equal(read.statusCode, 200)
   t.equal(read.headers['access-control-allow-origin'], ALLOWED)
   const exposed = String(read.headers['access-control-expose-headers']).split(', ')
-  for (const name of ['etag', 'location', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'x-request-id']) {
+  for (const name of ['cache-status', 'content-disposition', 'etag', 'idempotent-replayed', 'link', 'location', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'x-request-id']) {
     t.ok(exposed.includes(name), `the page may read ${name}`)
   }
   const refused = await request({ method: 'GET', url: '/v1/forces', key: null, headers: { origin: ALLOWED } })

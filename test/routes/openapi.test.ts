@@ -4,7 +4,7 @@ import { buildTestApp } from '../helper.ts'
 
 const { app, request } = await buildTestApp(t)
 
-type Operation = { operationId?: string; tags?: string[]; summary?: string; security?: unknown[]; responses: Record<string, unknown> }
+type Operation = { operationId?: string; tags?: string[]; summary?: string; security?: unknown[]; responses: Record<string, { headers?: Record<string, unknown> }> }
 const document = app.swagger() as unknown as {
   openapi: string
   paths: Record<string, Record<string, Operation>>
@@ -41,6 +41,24 @@ t.test('every operation has a unique operationId, tags and a summary; every /v1 
       }
     }
   }
+})
+
+t.test('what a create or a change points to can be read: every Location has a GET, every PATCH a GET with the ETag', async (t) => {
+  const missing: string[] = []
+  const get = (path: string) => document.paths[path]?.get
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const label = `${method.toUpperCase()} ${path}`
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (status !== '201') continue
+        if (!response.headers?.Location) missing.push(`${label} 201 declares no Location`)
+        const item = Object.keys(document.paths).find((p) => p.startsWith(`${path}/{`) && p.split('/').length === path.split('/').length + 1 && get(p))
+        if (!item) missing.push(`${label} creates what no GET ${path}/{id} reads`)
+      }
+      if (method === 'patch' && !get(path)?.responses['200']?.headers?.ETag) missing.push(`${label} changes what no GET ${path} gives the ETag of`)
+    }
+  }
+  t.same(missing, [])
 })
 
 t.test('shared schemas are named components, never def-N', async (t) => {

@@ -136,6 +136,13 @@ export async function createKey(
   })
 }
 
+/** One key, without its secret: any key for a national admin, its own force's for a force admin. */
+export async function getKey(db: Db, principal: Principal, id: string): Promise<ApiKeyView> {
+  const row = await keys.findById(db, id)
+  if (!row || !canSeeForce(principal, row.force_code)) throw notFound(`No API key ${id}.`)
+  return toView(row)
+}
+
 export async function revokeKey(db: Db, principal: Principal, actor: Actor, id: string): Promise<ApiKeyView> {
   const view = await db.transaction().execute(async (trx) => {
     const existing = await keys.findById(trx, id)

@@ -420,6 +420,13 @@ export async function listActions(db: Db, principal: Principal, findingId: strin
   return { items: (await repo.actionsOf(db, findingId)).map(toAction), nextCursor: null }
 }
 
+export async function getAction(db: Db, principal: Principal, findingId: string, actionId: string) {
+  await visibleFinding(db, principal, findingId)
+  const row = await repo.findAction(db, findingId, actionId)
+  if (!row) throw notFound(`Finding ${findingId} has no action ${actionId}.`)
+  return toAction(row)
+}
+
 export async function addAction(db: Db, principal: Principal, actor: Actor, findingId: string, body: { text: string; status?: string }, idempotencyKey?: string) {
   const finding = await visibleFinding(db, principal, findingId)
   return idempotent(db, principal, idempotencyKey, `addAction:${findingId}`, body, async (trx) => {

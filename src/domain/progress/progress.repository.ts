@@ -55,6 +55,10 @@ export async function updatesOf(db: Executor, findingId: string, after: { create
   return query.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute()
 }
 
+export async function updateOf(db: Executor, findingId: string, updateId: string) {
+  return db.selectFrom('progress_updates').selectAll().where('finding_id', '=', findingId).where('id', '=', updateId).executeTakeFirst()
+}
+
 export async function ongoingActionsOf(db: Executor, filter: { findingId?: string; updateIds?: string[]; actionId?: string }) {
   let query = db.selectFrom('ongoing_actions').selectAll()
   if (filter.findingId !== undefined) query = query.where('finding_id', '=', filter.findingId)
@@ -118,6 +122,10 @@ export async function insertReview(
     })
     .returningAll()
     .executeTakeFirstOrThrow()
+}
+
+export async function reviewOf(db: Executor, findingId: string, reviewId: string) {
+  return db.selectFrom('reviews').selectAll().where('finding_id', '=', findingId).where('id', '=', reviewId).executeTakeFirst()
 }
 
 export async function reviewsOf(db: Executor, findingId: string) {

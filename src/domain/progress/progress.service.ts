@@ -89,7 +89,7 @@ export async function addUpdate(db: Db, principal: Principal, actor: Actor, find
     }
     const [view] = await toUpdates(trx, [row])
     await recordAudit(trx, actor, { entityType: 'progress_update', entityId: row.id, rootId: findingId, action: 'create', force: finding.force_code, after: view })
-    return { status: 201, body: { ...view!, version: 1 } }
+    return { status: 201, body: view! }
   })
 }
 
@@ -99,6 +99,22 @@ export async function listUpdates(db: Db, principal: Principal, findingId: strin
   const rows = await repo.updatesOf(db, findingId, after && { createdAt: after[0], id: after[1] }, query.limit + 1)
   const page = toPage(rows, query.limit, (row) => row, (row) => [row.created_at, row.id])
   return { items: await toUpdates(db, page.items), nextCursor: page.nextCursor }
+}
+
+export async function getUpdate(db: Db, principal: Principal, findingId: string, updateId: string) {
+  await visibleFinding(db, principal, findingId)
+  const row = await repo.updateOf(db, findingId, updateId)
+  if (!row) throw notFound(`Finding ${findingId} has no progress update ${updateId}.`)
+  const [view] = await toUpdates(db, [row])
+  return view!
+}
+
+export async function getOngoingAction(db: Db, principal: Principal, findingId: string, actionId: string) {
+  await visibleFinding(db, principal, findingId)
+  const [row] = await repo.ongoingActionsOf(db, { findingId, actionId })
+  if (!row) throw notFound(`Finding ${findingId} has no ongoing action ${actionId}.`)
+  const [view] = await withHistory(db, [row])
+  return view!
 }
 
 export async function listOngoingActions(db: Db, principal: Principal, findingId: string) {
@@ -174,8 +190,15 @@ export async function addReview(
     const row = await repo.insertReview(trx, { findingId, outcome: body.outcome, rationale: body.rationale, groupId, reviewer: principal.keyId })
     const view = toReview(row)
     await recordAudit(trx, actor, { entityType: 'review', entityId: row.id, rootId: findingId, action: 'create', force: finding.force_code, after: view })
-    return { status: 201, body: { ...view, version: 1 } }
+    return { status: 201, body: view }
   })
+}
+
+export async function getReview(db: Db, principal: Principal, findingId: string, reviewId: string) {
+  await visibleFinding(db, principal, findingId)
+  const row = await repo.reviewOf(db, findingId, reviewId)
+  if (!row) throw notFound(`Finding ${findingId} has no review ${reviewId}.`)
+  return toReview(row)
 }
 
 export async function listReviews(db: Db, principal: Principal, findingId: string) {

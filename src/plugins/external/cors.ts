@@ -5,9 +5,11 @@ import fp from 'fastify-plugin'
 /** What a browser page on an allowed origin may send beyond the basics, and read of the response. */
 const REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id']
 const EXPOSED_HEADERS = [
+  'cache-status',
   'content-disposition',
   'etag',
   'idempotent-replayed',
+  'link',
   'location',
   'ratelimit-limit',
   'ratelimit-remaining',

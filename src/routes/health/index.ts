@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
 import { problem } from '../../schemas/common.ts'
+import { sets } from '../../schemas/http.ts'
 
 const Health = Type.Object({
   status: Type.Literal('ok'),
@@ -35,7 +36,8 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['health'],
         summary: 'Whether the service can reach its database and take traffic',
         description: 'For a readiness probe or a load balancer: 200 when a query to the database succeeds, 503 with Retry-After when it does not. Needs no key.',
-        response: { 200: Health, 500: fault, 503: problem('The database is unreachable.') }
+        response: { 200: Health, 500: fault, 503: problem('The database is unreachable.') },
+        ...sets({ 200: ['Cache-Control'] })
       }
     },
     async (_request, reply) => {

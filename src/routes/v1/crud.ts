@@ -6,7 +6,7 @@ import { expectedVersion } from '../../domain/shared/concurrency.ts'
 import type { StoredResponse } from '../../domain/shared/idempotency.ts'
 import { actorOf } from '../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../schemas/common.ts'
-import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, withEtag } from '../../schemas/http.ts'
+import { CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, sets, updateProblems, withEtag } from '../../schemas/http.ts'
 
 type Record = { id: string; version: number }
 
@@ -71,7 +71,8 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
         ...(spec.createDescription ? { description: spec.createDescription } : {}),
         headers: IdempotencyHeaders,
         body: spec.createBody,
-        response: { 201: ref(spec.schema), ...createProblems }
+        response: { 201: ref(spec.schema), ...createProblems },
+        ...sets({ 201: CREATED_HEADERS })
       }
     },
     async (request, reply) => {
@@ -90,7 +91,8 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
         summary: spec.summaries.get,
         description: 'One record by its `id`. The `ETag` header carries its version: send it back as `If-Match` to change or remove it.',
         params: Params,
-        response: { 200: ref(spec.schema), 404: problem('None visible to this key.') }
+        response: { 200: ref(spec.schema), 404: problem('None visible to this key.') },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) => withEtag(reply, await spec.get(request.principal, (request.params as { id: string }).id))
@@ -108,7 +110,8 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
         params: Params,
         headers: IfMatchHeaders,
         body: spec.updateBody,
-        response: { 200: ref(spec.schema), ...updateProblems }
+        response: { 200: ref(spec.schema), ...updateProblems },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) => {

@@ -8,10 +8,10 @@ import {
   CreatedApiKeySchema,
   RotateApiKeyBody
 } from '../../../domain/api-keys/api-keys.schemas.ts'
-import { createKey, listKeys, revokeKey, rotateKey } from '../../../domain/api-keys/api-keys.service.ts'
+import { createKey, getKey, listKeys, revokeKey, rotateKey } from '../../../domain/api-keys/api-keys.service.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
-import { BODY_OPTIONAL } from '../../../schemas/http.ts'
+import { BODY_OPTIONAL, sets } from '../../../schemas/http.ts'
 
 const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -26,7 +26,8 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
           'A force admin creates keys for its own force only; a national admin for any force, or national keys. ' +
           'With `expiresAt` the key stops working at that moment (401).',
         body: CreateApiKeyBody,
-        response: { 201: ref(CreatedApiKeySchema) }
+        response: { 201: ref(CreatedApiKeySchema) },
+        ...sets({ 201: ['Location', 'Cache-Control'] })
       }
     },
     async (request, reply) => {
@@ -53,6 +54,24 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request) => listKeys(app.db, request.principal, { ...request.query, limit: request.query.limit ?? 50 })
+  )
+
+  app.get(
+    '/:id',
+    {
+      config: { allow: allow.admins },
+      schema: {
+        operationId: 'getApiKey',
+        tags: ['api-keys'],
+        summary: 'One API key, without its secret',
+        description:
+          'The key a create answered with `Location`, as the list shows it: name, role, force, the first characters of the secret, and when it was created, rotated, expires or was revoked. ' +
+          "A force admin sees its own force's keys only (404 for any other).",
+        params: Type.Object({ id: Uuid }, { additionalProperties: false }),
+        response: { 200: ref(ApiKeySchema), 404: problem('No such key visible to this caller.') }
+      }
+    },
+    async (request) => getKey(app.db, request.principal, request.params.id)
   )
 
   app.delete(
@@ -99,7 +118,8 @@ const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
           200: ref(CreatedApiKeySchema),
           404: problem('No such key visible to this caller.'),
           409: problem('The key is revoked.')
-        }
+        },
+        ...sets({ 200: ['Cache-Control'] })
       }
     },
     async (request, reply) => {

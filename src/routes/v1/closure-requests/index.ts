@@ -6,7 +6,7 @@ import * as closure from '../../../domain/closure/closure.service.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
 import { expectedVersion } from '../../../domain/shared/concurrency.ts'
-import { IdempotencyHeaders, IfMatch, created, createProblems, withEtag } from '../../../schemas/http.ts'
+import { CREATED_HEADERS, IdempotencyHeaders, IfMatch, createProblems, created, sets, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 
@@ -39,7 +39,8 @@ const closureRequests: FastifyPluginAsyncTypebox = async (app) => {
         description: 'The finding becomes closure_requested. One request per finding may be under way at a time (409 otherwise).',
         headers: IdempotencyHeaders,
         body: CreateClosureRequestBody,
-        response: { 201: ref(ClosureRequestSchema), ...createProblems }
+        response: { 201: ref(ClosureRequestSchema), ...createProblems },
+        ...sets({ 201: CREATED_HEADERS })
       }
     },
     async (request, reply) =>
@@ -57,7 +58,8 @@ const closureRequests: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'A closure request by its `id`: its summary, the evidence pinned when it was drafted, its status and every transition with who made it and when.',
         params: Params,
-        response: { 200: ref(ClosureRequestSchema), 404: problem('No such request visible to this key.') }
+        response: { 200: ref(ClosureRequestSchema), 404: problem('No such request visible to this key.') },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) => withEtag(reply, await closure.getRequest(app.db, request.principal, request.params.id))
@@ -86,7 +88,8 @@ const closureRequests: FastifyPluginAsyncTypebox = async (app) => {
           404: problem('No such request visible to this key.'),
           409: problem('The action does not apply to the state the request is in, or If-Match is stale.'),
           412: problem('If-Match is not an ETag this service issued.')
-        }
+        },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) => {

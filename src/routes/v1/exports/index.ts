@@ -9,6 +9,7 @@ import { registerForce } from '../../../domain/shared/force-scope.ts'
 import { RegisterDocument } from '../../../domain/exchange/register-document.ts'
 import { SHEET_SLUGS } from '../../../domain/exchange/register-sheets.ts'
 import { problem, ref } from '../../../schemas/common.ts'
+import { sets } from '../../../schemas/http.ts'
 
 const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -38,7 +39,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           400: problem('A national key must name the force.'),
           403: problem('A force key asked for another force.'),
           404: problem('No such force.')
-        }
+        },
+        ...sets({ 200: ['Content-Disposition'] })
       }
     },
     async (request, reply) => {

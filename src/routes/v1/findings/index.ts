@@ -18,7 +18,7 @@ import { type CsvColumn, toCsv } from '../../../domain/shared/csv.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { sendPage } from '../../../plugins/app/page-cache.ts'
 import { Page, PageQuery, Uuid, problem, ref } from '../../../schemas/common.ts'
-import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, wantsCsv, withEtag } from '../../../schemas/http.ts'
+import { CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, sets, updateProblems, wantsCsv, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 const ActionParams = Type.Object({ id: Uuid, actionId: Uuid }, { additionalProperties: false })
@@ -74,7 +74,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
               'text/csv': { schema: Type.String({ description: 'The page as CSV, one finding a row, with a header row.' }) }
             }
           }
-        }
+        },
+        ...sets({ 200: ['Cache-Status', 'Link', 'Content-Disposition'] })
       }
     },
     async (request, reply) => {
@@ -103,7 +104,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'A national key names the `force`; a force key may leave it out. Send an Idempotency-Key so a retry never makes a second row.',
         headers: IdempotencyHeaders,
         body: CreateFindingBody,
-        response: { 201: ref(FindingDetailSchema), ...createProblems }
+        response: { 201: ref(FindingDetailSchema), ...createProblems },
+        ...sets({ 201: CREATED_HEADERS })
       }
     },
     async (request, reply) =>
@@ -121,7 +123,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'A finding by its `id`, with the separate actions the inspectorate listed under it. The `ETag` header carries its version: send it back as `If-Match` to change or remove it.',
         params: Params,
-        response: { 200: ref(FindingDetailSchema), 404: problem('No such finding visible to this key.') }
+        response: { 200: ref(FindingDetailSchema), 404: problem('No such finding visible to this key.') },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) => withEtag(reply, await findings.getFinding(app.db, request.principal, request.params.id))
@@ -139,7 +142,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IfMatchHeaders,
         body: UpdateFindingBody,
-        response: { 200: ref(FindingDetailSchema), ...updateProblems }
+        response: { 200: ref(FindingDetailSchema), ...updateProblems },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) =>
@@ -197,7 +201,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IdempotencyHeaders,
         body: CreateActionBody,
-        response: { 201: ref(ActionSchema), 404: problem('No such finding visible to this key.'), 422: createProblems[422] }
+        response: { 201: ref(ActionSchema), 404: problem('No such finding visible to this key.'), 422: createProblems[422] },
+        ...sets({ 201: CREATED_HEADERS })
       }
     },
     async (request, reply) =>
@@ -206,6 +211,23 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         `/v1/findings/${request.params.id}/actions`,
         await findings.addAction(app.db, request.principal, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])
       )
+  )
+
+  app.get(
+    '/:id/actions/:actionId',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getFindingAction',
+        tags: ['register'],
+        summary: 'One separate action of a finding',
+        description: "An action by its id, as the finding's list shows it. The `ETag` header carries its version: send it back as `If-Match` to change or remove it.",
+        params: ActionParams,
+        response: { 200: ref(ActionSchema), 404: problem('No such finding visible to this key, or no such action of it.') },
+        ...sets({ 200: ['ETag'] })
+      }
+    },
+    async (request, reply) => withEtag(reply, await findings.getAction(app.db, request.principal, request.params.id, request.params.actionId))
   )
 
   app.patch(
@@ -221,7 +243,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: ActionParams,
         headers: IfMatchHeaders,
         body: UpdateActionBody,
-        response: { 200: ref(ActionSchema), ...updateProblems }
+        response: { 200: ref(ActionSchema), ...updateProblems },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) =>

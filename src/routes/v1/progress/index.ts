@@ -14,7 +14,7 @@ import * as progress from '../../../domain/progress/progress.service.ts'
 import { expectedVersion } from '../../../domain/shared/concurrency.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
-import { IdempotencyHeaders, IfMatchHeaders, created, updateProblems, withEtag } from '../../../schemas/http.ts'
+import { CREATED_UNVERSIONED_HEADERS, IdempotencyHeaders, IfMatchHeaders, created, sets, updateProblems, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 const notFound = problem('No such finding visible to this key.')
@@ -34,7 +34,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IdempotencyHeaders,
         body: CreateProgressUpdateBody,
-        response: { 201: ref(ProgressUpdateSchema), 404: notFound, 422: reused }
+        response: { 201: ref(ProgressUpdateSchema), 404: notFound, 422: reused },
+        ...sets({ 201: CREATED_UNVERSIONED_HEADERS })
       }
     },
     async (request, reply) =>
@@ -64,6 +65,22 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
+    '/:id/updates/:updateId',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getProgressUpdate',
+        tags: ['progress'],
+        summary: 'One progress update of a finding',
+        description: "A progress update by its id (the `Location` its report answered with), with its evidence and the ongoing actions it reported. Updates are never edited, so it has no ETag.",
+        params: Type.Object({ id: Uuid, updateId: Uuid }, { additionalProperties: false }),
+        response: { 200: ref(ProgressUpdateSchema), 404: problem('No such finding visible to this key, or no such update of it.') }
+      }
+    },
+    async (request) => progress.getUpdate(app.db, request.principal, request.params.id, request.params.updateId)
+  )
+
+  app.get(
     '/:id/ongoing-actions',
     {
       config: { allow: allow.anyKey },
@@ -80,6 +97,23 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => progress.listOngoingActions(app.db, request.principal, request.params.id)
   )
 
+  app.get(
+    '/:id/ongoing-actions/:actionId',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getOngoingAction',
+        tags: ['progress'],
+        summary: 'One ongoing action of a finding, with every expected date it has had',
+        description: 'An ongoing action by its id, with its `dateHistory` and `slippageDays`. The `ETag` header carries its version: send it back as `If-Match` to move its date or change its status.',
+        params: Type.Object({ id: Uuid, actionId: Uuid }, { additionalProperties: false }),
+        response: { 200: ref(OngoingActionSchema), 404: problem('No such finding visible to this key, or no such ongoing action of it.') },
+        ...sets({ 200: ['ETag'] })
+      }
+    },
+    async (request, reply) => withEtag(reply, await progress.getOngoingAction(app.db, request.principal, request.params.id, request.params.actionId))
+  )
+
   app.patch(
     '/:id/ongoing-actions/:actionId',
     {
@@ -91,7 +125,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({ id: Uuid, actionId: Uuid }, { additionalProperties: false }),
         headers: IfMatchHeaders,
         body: UpdateOngoingActionBody,
-        response: { 200: ref(OngoingActionSchema), ...updateProblems }
+        response: { 200: ref(OngoingActionSchema), ...updateProblems },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) =>
@@ -122,7 +157,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IdempotencyHeaders,
         body: CreateReviewBody,
-        response: { 201: ref(ReviewSchema), 404: notFound, 422: reused }
+        response: { 201: ref(ReviewSchema), 404: notFound, 422: reused },
+        ...sets({ 201: CREATED_UNVERSIONED_HEADERS })
       }
     },
     async (request, reply) =>
@@ -148,6 +184,22 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request) => progress.listReviews(app.db, request.principal, request.params.id)
+  )
+
+  app.get(
+    '/:id/reviews/:reviewId',
+    {
+      config: { allow: allow.anyKey },
+      schema: {
+        operationId: 'getReview',
+        tags: ['progress'],
+        summary: 'One review of a finding',
+        description: "A review by its id (the `Location` its recording answered with): the outcome, the rationale, the group and the reviewer's key. Reviews are never edited, so it has no ETag.",
+        params: Type.Object({ id: Uuid, reviewId: Uuid }, { additionalProperties: false }),
+        response: { 200: ref(ReviewSchema), 404: problem('No such finding visible to this key, or no such review of it.') }
+      }
+    },
+    async (request) => progress.getReview(app.db, request.principal, request.params.id, request.params.reviewId)
   )
 }
 

@@ -15,7 +15,7 @@ import {
 } from '../../../domain/reports/reports.schemas.ts'
 import * as reports from '../../../domain/reports/reports.service.ts'
 import { problem } from '../../../schemas/common.ts'
-import { wantsCsv } from '../../../schemas/http.ts'
+import { sets, wantsCsv } from '../../../schemas/http.ts'
 
 function answer<T>(request: FastifyRequest, reply: FastifyReply, format: string | undefined, report: T, csv: (report: T) => string, name: string) {
   if (!wantsCsv(request, format)) return reply.type('application/json; charset=utf-8').send(report)
@@ -56,7 +56,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'CSV: one line per row, then `uncategorised` (open findings with no inspection), `register_total` and `portal_total`.\n\n' +
           scoping,
         querystring: SummaryQuery,
-        response: { 200: jsonOrCsv(SummarySchema, 'row,label, then the count and the not-on-portal count of each kind.'), 404: noForce }
+        response: { 200: jsonOrCsv(SummarySchema, 'row,label, then the count and the not-on-portal count of each kind.'), 404: noForce },
+        ...sets({ 200: ['Content-Disposition'] })
       }
     },
     async (request, reply) => answer(request, reply, request.query.format, await reports.summary(app.db, request.principal, request.query), summaryCsv, 'summary')
@@ -77,7 +78,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'when the finding or its inspection was written. CSV: one table, `type` finding or ongoing_action.\n\n' +
           scoping,
         querystring: OverdueQuery,
-        response: { 200: jsonOrCsv(OverdueSchema, 'type,reference,title,action,due_date,days_overdue,status,force_lead,delivery_lead,governance_group,finding_id,ongoing_action_id'), 404: noForce }
+        response: { 200: jsonOrCsv(OverdueSchema, 'type,reference,title,action,due_date,days_overdue,status,force_lead,delivery_lead,governance_group,finding_id,ongoing_action_id'), 404: noForce },
+        ...sets({ 200: ['Content-Disposition'] })
       }
     },
     async (request, reply) => answer(request, reply, request.query.format, await reports.overdue(app.db, request.principal, request.query), overdueCsv, 'overdue')
@@ -96,7 +98,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'then a row for open findings with no lead. Overdue and next due are judged on `asOf` (today, UTC, by default).\n\n' +
           scoping,
         querystring: ByLeadQuery,
-        response: { 200: jsonOrCsv(ByLeadSchema, 'lead,open,closure_requested,overdue,ongoing_actions_overdue,next_due_date,causes_of_concern,recommendations,areas_for_improvement'), 404: noForce }
+        response: { 200: jsonOrCsv(ByLeadSchema, 'lead,open,closure_requested,overdue,ongoing_actions_overdue,next_due_date,causes_of_concern,recommendations,areas_for_improvement'), 404: noForce },
+        ...sets({ 200: ['Content-Disposition'] })
       }
     },
     async (request, reply) => answer(request, reply, request.query.format, await reports.byLead(app.db, request.principal, request.query), byLeadCsv, 'by-lead')
@@ -118,7 +121,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: jsonOrCsv(ByGroupSchema, 'governance_group_id,governance_group,open,closure_requested,overdue,ongoing_actions_overdue,next_due_date,causes_of_concern,recommendations,areas_for_improvement'),
           404: noForce
-        }
+        },
+        ...sets({ 200: ['Content-Disposition'] })
       }
     },
     async (request, reply) => answer(request, reply, request.query.format, await reports.byGroup(app.db, request.principal, request.query), byGroupCsv, 'by-group')

@@ -14,7 +14,7 @@ import {
 import * as webhooks from '../../../domain/webhooks/webhooks.service.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
-import { IdempotencyHeaders, IfMatchHeaders, createProblems, created, updateProblems, withEtag } from '../../../schemas/http.ts'
+import { CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, sets, updateProblems, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 const DeliveryParams = Type.Object({ id: Uuid, deliveryId: Uuid }, { additionalProperties: false })
@@ -57,7 +57,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '(by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), then marked failed. Deliveries are queued in the database, so they survive restarts.',
         headers: IdempotencyHeaders,
         body: CreateWebhookBody,
-        response: { 201: ref(CreatedWebhookSchema), ...createProblems }
+        response: { 201: ref(CreatedWebhookSchema), ...createProblems },
+        ...sets({ 201: CREATED_HEADERS })
       }
     },
     async (request, reply) => {
@@ -76,7 +77,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One webhook (without its secret)',
         description: 'A webhook by its `id`: where it points, the event types it receives, whether it is active, and its ETag for changes.',
         params: Params,
-        response: { 200: ref(WebhookSchema), ...notFound }
+        response: { 200: ref(WebhookSchema), ...notFound },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) => withEtag(reply, await webhooks.getWebhook(app.db, request.principal, request.params.id))
@@ -94,7 +96,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IfMatchHeaders,
         body: UpdateWebhookBody,
-        response: { 200: ref(WebhookSchema), ...updateProblems }
+        response: { 200: ref(WebhookSchema), ...updateProblems },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) => {
@@ -114,7 +117,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'The old secret stops at once: every attempt from now on, retries included, is signed with the new one.',
         params: Params,
         headers: IfMatchHeaders,
-        response: { 200: ref(CreatedWebhookSchema), ...updateProblems }
+        response: { 200: ref(CreatedWebhookSchema), ...updateProblems },
+        ...sets({ 200: ['ETag'] })
       }
     },
     async (request, reply) => {
