@@ -4977,7 +4977,13 @@ export interface operations {
     getGovernanceGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the copy you hold (or several, comma-separated, or `*`). If it is still current the answer is 304 with no body.
+                 * @example "3"
+                 */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4999,6 +5005,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GovernanceGroup"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is malformed or fails validation; `errors` names each field. */
             400: {
@@ -5917,7 +5936,13 @@ export interface operations {
     getInspection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the copy you hold (or several, comma-separated, or `*`). If it is still current the answer is 304 with no body.
+                 * @example "3"
+                 */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5939,6 +5964,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Inspection"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is malformed or fails validation; `errors` names each field. */
             400: {
@@ -6952,7 +6990,13 @@ export interface operations {
     getFinding: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the copy you hold (or several, comma-separated, or `*`). If it is still current the answer is 304 with no body.
+                 * @example "3"
+                 */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6974,6 +7018,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FindingDetail"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is malformed or fails validation; `errors` names each field. */
             400: {
@@ -7847,7 +7904,13 @@ export interface operations {
     getFindingAction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the copy you hold (or several, comma-separated, or `*`). If it is still current the answer is 304 with no body.
+                 * @example "3"
+                 */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
                 actionId: string;
@@ -7870,6 +7933,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FindingAction"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is malformed or fails validation; `errors` names each field. */
             400: {
@@ -9050,7 +9126,13 @@ export interface operations {
     getOngoingAction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the copy you hold (or several, comma-separated, or `*`). If it is still current the answer is 304 with no body.
+                 * @example "3"
+                 */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
                 actionId: string;
@@ -9073,6 +9155,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OngoingAction"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is malformed or fails validation; `errors` names each field. */
             400: {
@@ -10220,7 +10315,13 @@ export interface operations {
     getClosureRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the copy you hold (or several, comma-separated, or `*`). If it is still current the answer is 304 with no body.
+                 * @example "3"
+                 */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -10242,6 +10343,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ClosureRequest"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is malformed or fails validation; `errors` names each field. */
             400: {
@@ -11201,7 +11315,13 @@ export interface operations {
     getWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the copy you hold (or several, comma-separated, or `*`). If it is still current the answer is 304 with no body.
+                 * @example "3"
+                 */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -11223,6 +11343,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Webhook"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is malformed or fails validation; `errors` names each field. */
             400: {

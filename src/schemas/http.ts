@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { etagOf } from '../domain/shared/concurrency.ts'
+import { etagOf, noneMatchHits } from '../domain/shared/concurrency.ts'
 import { problem } from './common.ts'
 import { FreeText, MAX_LENGTH } from './limits.ts'
 
@@ -53,8 +53,15 @@ export function created<T extends { id: string; version?: number }>(
   return result.body
 }
 
-export function withEtag<T extends { version: number }>(reply: FastifyReply, view: T): T {
-  reply.header('etag', etagOf(view.version))
+/**
+ * A record with its ETag. On a read (GET, HEAD) whose If-None-Match names that ETag, the answer is
+ * 304 with no body instead: the copy the client holds is current.
+ */
+export function withEtag<T extends { version: number }>(reply: FastifyReply, view: T): T | FastifyReply {
+  const etag = etagOf(view.version)
+  reply.header('etag', etag)
+  const { method, headers } = reply.request
+  if ((method === 'GET' || method === 'HEAD') && noneMatchHits(headers['if-none-match'], etag)) return reply.code(304).send()
   return view
 }
 
@@ -87,3 +94,22 @@ export function sets(byStatus: Partial<Record<number, readonly RouteHeader[]>>):
 /** What `created` sets on its 201: for a record with versions, and for one never changed. */
 export const CREATED_HEADERS = ['Location', 'ETag', 'Idempotent-Replayed'] as const
 export const CREATED_UNVERSIONED_HEADERS = ['Location', 'Idempotent-Replayed'] as const
+
+/** The request headers of a read that can answer 304 (withEtag). */
+export const IfNoneMatchHeaders = Type.Object({
+  'if-none-match': Type.Optional(
+    FreeText(MAX_LENGTH.etagList, {
+      description: 'The ETag of the copy you hold (or several, comma-separated, or `*`). If it is still current the answer is 304 with no body.',
+      examples: ['"3"']
+    })
+  )
+})
+
+/** What a read that withEtag answers adds to its schema: If-None-Match in, ETag out, 304. */
+export const CONDITIONAL_READ = {
+  headers: IfNoneMatchHeaders,
+  ...sets({ 200: ['ETag'], 304: ['ETag'] })
+}
+export const notModified = {
+  304: Type.Null({ description: 'Not modified: the ETag sent in If-None-Match is current. No body; the ETag header repeats it.' })
+}

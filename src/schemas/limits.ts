@@ -30,6 +30,8 @@ export const MAX_LENGTH = {
   requestId: 128,
   /** An If-Match header: one ETag (`"42"`, `W/"42"`) is far shorter. */
   etag: 100,
+  /** An If-None-Match header: the ETags a client holds of one record, a few at most. */
+  etagList: 1000,
   idempotencyKey: 200,
   cursor: 1024,
   eventCursor: 200,

@@ -7,6 +7,17 @@ export function etagOf(version: number): string {
 }
 
 /**
+ * Whether an If-None-Match header names `etag`: `*`, or a list of ETags compared weakly (`W/"3"`
+ * matches `"3"`), as RFC 9110 has it for a GET. Anything it cannot read matches nothing.
+ */
+export function noneMatchHits(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false
+  const value = ifNoneMatch.trim()
+  if (value === '*') return true
+  return value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
+}
+
+/**
  * The version the caller last saw, from If-Match. Writing to a record without saying which
  * version you read is refused (428): that is how two writers never silently overwrite each other.
  */

@@ -97,7 +97,7 @@ function declareOptionalBodies<T>(document: T): T {
 
 /**
  * Every response's headers. Around the route schemas: every /v1 response is counted against the
- * rate limits and says so (2xx and 4xx; a 5xx may come before the count); a 429 and a 503 also
+ * rate limits and says so (2xx, 304 and 4xx; a 5xx may come before the count); a 429 and a 503 also
  * carry Retry-After; every response has X-Request-Id; CORS (plugins/external/cors.ts) answers
  * every route, /health included, errors included, when the Origin is allowed. Then what each
  * route sets itself, on the statuses its schema names (RESPONSE_HEADERS, schemas/http.ts).
@@ -115,7 +115,7 @@ function declareResponseHeaders<T>(document: T): T {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         const headers: Record<string, unknown> = {}
         for (const name of own[status] ?? []) headers[name] = headerRef(name)
-        if (path.startsWith('/v1/') && /^[24]/.test(status)) {
+        if (path.startsWith('/v1/') && /^[234]/.test(status)) {
           for (const name of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] as const) headers[name] = headerRef(name)
         }
         if (status === '429' || status === '503') headers['Retry-After'] = headerRef('Retry-After')

@@ -6,7 +6,7 @@ import { expectedVersion } from '../../domain/shared/concurrency.ts'
 import type { StoredResponse } from '../../domain/shared/idempotency.ts'
 import { actorOf } from '../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../schemas/common.ts'
-import { CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, sets, updateProblems, withEtag } from '../../schemas/http.ts'
+import { CONDITIONAL_READ, CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, notModified, sets, updateProblems, withEtag } from '../../schemas/http.ts'
 
 type Record = { id: string; version: number }
 
@@ -91,8 +91,8 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
         summary: spec.summaries.get,
         description: 'One record by its `id`. The `ETag` header carries its version: send it back as `If-Match` to change or remove it.',
         params: Params,
-        response: { 200: ref(spec.schema), 404: problem('None visible to this key.') },
-        ...sets({ 200: ['ETag'] })
+        response: { 200: ref(spec.schema), ...notModified, 404: problem('None visible to this key.') },
+        ...CONDITIONAL_READ
       }
     },
     async (request, reply) => withEtag(reply, await spec.get(request.principal, (request.params as { id: string }).id))

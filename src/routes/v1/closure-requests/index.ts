@@ -6,7 +6,7 @@ import * as closure from '../../../domain/closure/closure.service.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
 import { expectedVersion } from '../../../domain/shared/concurrency.ts'
-import { CREATED_HEADERS, IdempotencyHeaders, IfMatch, createProblems, created, sets, withEtag } from '../../../schemas/http.ts'
+import { CONDITIONAL_READ, CREATED_HEADERS, IdempotencyHeaders, IfMatch, createProblems, created, notModified, sets, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 
@@ -58,8 +58,8 @@ const closureRequests: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'A closure request by its `id`: its summary, the evidence pinned when it was drafted, its status and every transition with who made it and when.',
         params: Params,
-        response: { 200: ref(ClosureRequestSchema), 404: problem('No such request visible to this key.') },
-        ...sets({ 200: ['ETag'] })
+        response: { 200: ref(ClosureRequestSchema), ...notModified, 404: problem('No such request visible to this key.') },
+        ...CONDITIONAL_READ
       }
     },
     async (request, reply) => withEtag(reply, await closure.getRequest(app.db, request.principal, request.params.id))

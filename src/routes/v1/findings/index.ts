@@ -18,7 +18,7 @@ import { type CsvColumn, toCsv } from '../../../domain/shared/csv.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { sendPage } from '../../../plugins/app/page-cache.ts'
 import { Page, PageQuery, Uuid, problem, ref } from '../../../schemas/common.ts'
-import { CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, sets, updateProblems, wantsCsv, withEtag } from '../../../schemas/http.ts'
+import { CONDITIONAL_READ, CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, notModified, sets, updateProblems, wantsCsv, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 const ActionParams = Type.Object({ id: Uuid, actionId: Uuid }, { additionalProperties: false })
@@ -123,8 +123,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'A finding by its `id`, with the separate actions the inspectorate listed under it. The `ETag` header carries its version: send it back as `If-Match` to change or remove it.',
         params: Params,
-        response: { 200: ref(FindingDetailSchema), 404: problem('No such finding visible to this key.') },
-        ...sets({ 200: ['ETag'] })
+        response: { 200: ref(FindingDetailSchema), ...notModified, 404: problem('No such finding visible to this key.') },
+        ...CONDITIONAL_READ
       }
     },
     async (request, reply) => withEtag(reply, await findings.getFinding(app.db, request.principal, request.params.id))
@@ -223,8 +223,8 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One separate action of a finding',
         description: "An action by its id, as the finding's list shows it. The `ETag` header carries its version: send it back as `If-Match` to change or remove it.",
         params: ActionParams,
-        response: { 200: ref(ActionSchema), 404: problem('No such finding visible to this key, or no such action of it.') },
-        ...sets({ 200: ['ETag'] })
+        response: { 200: ref(ActionSchema), ...notModified, 404: problem('No such finding visible to this key, or no such action of it.') },
+        ...CONDITIONAL_READ
       }
     },
     async (request, reply) => withEtag(reply, await findings.getAction(app.db, request.principal, request.params.id, request.params.actionId))

@@ -14,7 +14,7 @@ import * as progress from '../../../domain/progress/progress.service.ts'
 import { expectedVersion } from '../../../domain/shared/concurrency.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
-import { CREATED_UNVERSIONED_HEADERS, IdempotencyHeaders, IfMatchHeaders, created, sets, updateProblems, withEtag } from '../../../schemas/http.ts'
+import { CONDITIONAL_READ, CREATED_UNVERSIONED_HEADERS, IdempotencyHeaders, IfMatchHeaders, created, notModified, sets, updateProblems, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 const notFound = problem('No such finding visible to this key.')
@@ -107,8 +107,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One ongoing action of a finding, with every expected date it has had',
         description: 'An ongoing action by its id, with its `dateHistory` and `slippageDays`. The `ETag` header carries its version: send it back as `If-Match` to move its date or change its status.',
         params: Type.Object({ id: Uuid, actionId: Uuid }, { additionalProperties: false }),
-        response: { 200: ref(OngoingActionSchema), 404: problem('No such finding visible to this key, or no such ongoing action of it.') },
-        ...sets({ 200: ['ETag'] })
+        response: { 200: ref(OngoingActionSchema), ...notModified, 404: problem('No such finding visible to this key, or no such ongoing action of it.') },
+        ...CONDITIONAL_READ
       }
     },
     async (request, reply) => withEtag(reply, await progress.getOngoingAction(app.db, request.principal, request.params.id, request.params.actionId))

@@ -14,7 +14,7 @@ import {
 import * as webhooks from '../../../domain/webhooks/webhooks.service.ts'
 import { actorOf } from '../../../plugins/app/auth.ts'
 import { Page, Uuid, problem, ref } from '../../../schemas/common.ts'
-import { CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, sets, updateProblems, withEtag } from '../../../schemas/http.ts'
+import { CONDITIONAL_READ, CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, createProblems, created, notModified, sets, updateProblems, withEtag } from '../../../schemas/http.ts'
 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 const DeliveryParams = Type.Object({ id: Uuid, deliveryId: Uuid }, { additionalProperties: false })
@@ -77,8 +77,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One webhook (without its secret)',
         description: 'A webhook by its `id`: where it points, the event types it receives, whether it is active, and its ETag for changes.',
         params: Params,
-        response: { 200: ref(WebhookSchema), ...notFound },
-        ...sets({ 200: ['ETag'] })
+        response: { 200: ref(WebhookSchema), ...notModified, ...notFound },
+        ...CONDITIONAL_READ
       }
     },
     async (request, reply) => withEtag(reply, await webhooks.getWebhook(app.db, request.principal, request.params.id))
