@@ -2489,7 +2489,7 @@ export interface components {
         "X-Request-Id": string;
         /** @description Sent only when CORS_ORIGINS is set (CORS is off by default) and the request's Origin is one of the origins it lists: that origin, echoed. Absent for any other origin and for requests without one. */
         "Access-Control-Allow-Origin": string;
-        /** @description The record's version, quoted. Send it back as If-Match to change or remove the record: 412 if it changed since. */
+        /** @description The record's version, quoted. Send it back as If-Match to change or remove the record (412 if it changed since), or as If-None-Match to read it again only if it changed (304 if not). */
         ETag: string;
         /** @description The path of the record just created. */
         Location: string;

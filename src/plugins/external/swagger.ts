@@ -38,7 +38,9 @@ const HEADERS: Record<SharedHeader | RouteHeader, { description: string; require
     schema: { type: 'string', pattern: '^https?://[^/*]+$', maxLength: MAX_LENGTH.origin, examples: ['https://dashboard.example.police.uk'] }
   },
   ETag: {
-    description: "The record's version, quoted. Send it back as If-Match to change or remove the record: 412 if it changed since.",
+    description:
+      "The record's version, quoted. Send it back as If-Match to change or remove the record (412 if it changed since), " +
+      'or as If-None-Match to read it again only if it changed (304 if not).',
     required: true,
     schema: { type: 'string', pattern: '^"[0-9]+"$', maxLength: MAX_LENGTH.etag, examples: ['"3"'] }
   },
