@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify'
+import { ROUTE_HEADERS as ROUTE_HEADER_NAMES } from '../src/schemas/http.ts'
 import { DOCUMENT, type Schema, resolve } from './contract-document.ts'
 
 /**
@@ -9,8 +10,8 @@ import { DOCUMENT, type Schema, resolve } from './contract-document.ts'
  * headers stay what the service really sends.
  */
 
-/** RouteHeader, as HTTP spells the names. */
-const ROUTE_HEADERS = ['etag', 'location', 'idempotent-replayed', 'link', 'cache-status', 'content-disposition', 'cache-control']
+/** The headers routes set, as Node's HTTP layer gives their names. */
+const ROUTE_HEADERS = ROUTE_HEADER_NAMES.map((name) => name.toLowerCase())
 /** On every response, whatever the route. */
 const ALWAYS = ['x-request-id']
 

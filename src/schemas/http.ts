@@ -81,9 +81,10 @@ export const BODY_OPTIONAL = 'x-body-optional'
 /**
  * The headers a route sets itself, beyond those every response carries (rate limits, request id,
  * CORS): each is described once in plugins/external/swagger.ts, which declares it on the statuses
- * a route names here. test/helper.ts holds every response the tests receive to what is declared.
+ * a route names here. test/response-headers.ts holds every response the tests receive to what is declared.
  */
-export type RouteHeader = 'ETag' | 'Location' | 'Idempotent-Replayed' | 'Link' | 'Cache-Status' | 'Content-Disposition' | 'Cache-Control'
+export const ROUTE_HEADERS = ['ETag', 'Location', 'Idempotent-Replayed', 'Link', 'Cache-Status', 'Content-Disposition', 'Cache-Control'] as const
+export type RouteHeader = (typeof ROUTE_HEADERS)[number]
 export const RESPONSE_HEADERS = 'x-response-headers'
 
 /** The headers a route sets, by status, for its schema: `...sets({ 200: ['ETag'] })`. */
