@@ -1800,6 +1800,8 @@ export interface components {
             dueDateResolved: boolean;
             /** @description Open (or awaiting closure) and past its due date today. */
             overdue: boolean;
+            /** @description How a closed finding was closed: closure_request (its closure request reached closed or awaiting sign-off), import (a closure made before the register was kept here, brought in by an import), legacy (closed by a direct write before 0.2.0). null unless status is closed. */
+            closedVia: ("closure_request" | "import" | "legacy") | null;
             /**
              * Format: int32
              * @description Bumped by every change to the finding's own fields; the ETag is this number in quotes.
@@ -1877,6 +1879,8 @@ export interface components {
             dueDateResolved: boolean;
             /** @description Open (or awaiting closure) and past its due date today. */
             overdue: boolean;
+            /** @description How a closed finding was closed: closure_request (its closure request reached closed or awaiting sign-off), import (a closure made before the register was kept here, brought in by an import), legacy (closed by a direct write before 0.2.0). null unless status is closed. */
+            closedVia: ("closure_request" | "import" | "legacy") | null;
             /**
              * Format: int32
              * @description Bumped by every change to the finding's own fields; the ETag is this number in quotes.
@@ -2032,8 +2036,10 @@ export interface components {
                 /** Format: date-time */
                 updatedAt: string;
             }[];
-            /** @description The API key that wrote it. */
+            /** @description The API key that wrote it; for an imported update, the key that imported it. */
             author: string | null;
+            /** @description Brought in by an import from a register kept elsewhere, dated as it was there. */
+            imported: boolean;
             /** Format: date-time */
             createdAt: string;
         };
@@ -2051,7 +2057,10 @@ export interface components {
             rationale: string;
             /** @description The group that reviewed. */
             governanceGroupId: string | null;
+            /** @description The API key that made the review; for an imported review, the key that imported it. */
             reviewer: string | null;
+            /** @description Brought in by an import: a record of a decision made elsewhere, dated as it was there. A closure request cannot cite it; only a review made here is the board decision. */
+            imported: boolean;
             /** Format: date-time */
             createdAt: string;
         };
@@ -6795,6 +6804,7 @@ export interface operations {
                     deliveryLead?: string | null;
                     governanceGroupId?: string | null;
                     /**
+                     * @description open or superseded: closure_requested and closed are reached only through a closure request (or, for a historic closure, an import), and are refused here.
                      * @default open
                      * @enum {unknown}
                      */
@@ -7206,7 +7216,7 @@ export interface operations {
                     deliveryLead?: string | null;
                     governanceGroupId?: string | null;
                     /**
-                     * @description The finding's state in the force register.
+                     * @description open or superseded (closed back to open reopens it): closure_requested and closed are reached only through a closure request, and are refused here.
                      * @enum {unknown}
                      */
                     status?: "open" | "closure_requested" | "closed" | "superseded";

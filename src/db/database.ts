@@ -18,6 +18,8 @@ export interface ApiKeysTable {
   key_hash: string
   key_prefix: string
   created_by: string | null
+  /** The key whose holder saw this key's current secret when it was issued; null for the operator's (command line, first start). */
+  secret_seen_by: string | null
   created_at: Generated<Date>
   revoked_at: Date | null
   expires_at: Date | null
@@ -183,6 +185,9 @@ export interface InspectionsTable {
   updated_at: Stamp
 }
 
+/** How a finding came to be closed: by its closure request, by an import of a historic closure, or before the workflow was enforced. */
+export type ClosedVia = 'closure_request' | 'import' | 'legacy'
+
 export interface FindingsTable {
   id: Generated<string>
   force_code: string
@@ -204,6 +209,8 @@ export interface FindingsTable {
   portal_status: string
   portal_note: string | null
   superseded_by_id: string | null
+  /** How a closed finding came to be closed; null exactly when it is not closed (a check constraint). */
+  closed_via: Generated<ClosedVia | null>
   version: ColumnType<number, never, number>
   created_at: Stamp
   updated_at: Stamp
@@ -252,6 +259,8 @@ export interface ProgressUpdatesTable {
   impact: string | null
   evidence: ColumnType<Evidence[], string, never>
   author_key_id: string | null
+  /** Written by an import, from a register kept elsewhere: on record, but not made here. */
+  imported: Generated<boolean>
   created_at: Stamp
 }
 
@@ -284,6 +293,8 @@ export interface ReviewsTable {
   rationale: string
   governance_group_id: string | null
   reviewer_key_id: string | null
+  /** Written by an import: a record of a decision made elsewhere, never the board's decision here. */
+  imported: Generated<boolean>
   created_at: Stamp
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { ApiKeyRow, Executor } from '../../db/database.ts'
 import type { Role } from '../access/roles.ts'
 
@@ -30,6 +31,7 @@ export async function insert(db: Executor, key: NewApiKey): Promise<ApiKeyRow> {
       key_hash: key.keyHash,
       key_prefix: key.keyPrefix,
       created_by: key.createdBy,
+      secret_seen_by: key.createdBy,
       expires_at: key.expiresAt ?? null
     })
     .returningAll()
@@ -50,11 +52,11 @@ export async function revoke(db: Executor, id: string): Promise<ApiKeyRow | unde
 export async function replaceSecret(
   db: Executor,
   id: string,
-  secret: { keyHash: string; keyPrefix: string; expiresAt: Date | null }
+  secret: { keyHash: string; keyPrefix: string; expiresAt: Date | null; seenBy: string | null }
 ): Promise<ApiKeyRow | undefined> {
   return db
     .updateTable('api_keys')
-    .set({ key_hash: secret.keyHash, key_prefix: secret.keyPrefix, expires_at: secret.expiresAt, rotated_at: new Date() })
+    .set({ key_hash: secret.keyHash, key_prefix: secret.keyPrefix, expires_at: secret.expiresAt, rotated_at: new Date(), secret_seen_by: secret.seenBy })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .returningAll()
@@ -102,4 +104,21 @@ export async function countActiveNationalAdmins(db: Executor): Promise<number> {
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/**
+ * Every key whose holder could act as the given key: the key itself, the key that saw its current
+ * secret issued, that key's own such key, and so on up to a key the operator issued (`root`: no
+ * `secret_seen_by`). `union` (not `union all`) ends the walk however the links run.
+ */
+export async function secretHolders(db: Executor, id: string): Promise<Array<{ id: string; root: boolean }>> {
+  const { rows } = await sql<{ id: string; root: boolean }>`
+    with recursive holders (id) as (
+      select ${id}::uuid
+      union
+      select k.secret_seen_by from api_keys k join holders h on k.id = h.id where k.secret_seen_by is not null
+    )
+    select k.id, k.secret_seen_by is null as root from holders h join api_keys k on k.id = h.id
+  `.execute(db)
+  return rows
 }

@@ -192,7 +192,9 @@ export async function rotateKey(
     else if (expiresAt !== null && expiresAt <= now) {
       throw invalidField('body', 'expiresAt', `is required: this key expired at ${expiresAt.toISOString()}; give a new expiry, or null for none`)
     }
-    const rotated = await keys.replaceSecret(trx, id, { keyHash: hashKey(secret), keyPrefix: displayPrefix(secret), expiresAt })
+    // Whoever rotates a key sees its new secret; a key rotating itself tells nobody new.
+    const seenBy = principal.keyId === id ? existing.secret_seen_by : principal.keyId
+    const rotated = await keys.replaceSecret(trx, id, { keyHash: hashKey(secret), keyPrefix: displayPrefix(secret), expiresAt, seenBy })
     if (!rotated) throw conflict('This key was revoked meanwhile: create a new one instead.')
     const view = toView(rotated)
     await recordAudit(trx, actor, {

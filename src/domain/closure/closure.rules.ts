@@ -1,3 +1,4 @@
+import type { ClosedVia } from '../../db/database.ts'
 import type { Role } from '../access/roles.ts'
 
 export const CLOSURE_STATUSES = ['draft', 'board_review', 'returned', 'approved', 'with_fll', 'awaiting_signoff', 'closed', 'rejected', 'withdrawn'] as const
@@ -5,6 +6,13 @@ export type ClosureStatus = (typeof CLOSURE_STATUSES)[number]
 
 export const CLOSURE_ACTIONS = ['submit', 'approve', 'return', 'send_to_fll', 'close', 'close_pending_signoff', 'sign_off', 'reject', 'withdraw'] as const
 export type ClosureAction = (typeof CLOSURE_ACTIONS)[number]
+
+/**
+ * How a finding came to be closed: its closure request reached closed (or awaiting sign-off); an
+ * import brought in a closure made before the register was kept here; or it was closed by a
+ * direct write before 0.2.0, when the workflow became the only way (set by a migration only).
+ */
+export const CLOSED_VIA = ['closure_request', 'import', 'legacy'] as const satisfies readonly ClosedVia[]
 
 export const LIVE_STATUSES: ClosureStatus[] = ['draft', 'board_review', 'returned', 'approved', 'with_fll', 'awaiting_signoff']
 
@@ -15,7 +23,7 @@ interface Rule {
   from: ClosureStatus[]
   to: ClosureStatus
   roles: Role[]
-  /** The board must not approve (or return) what the same key submitted. */
+  /** The board must not approve (or return) what the same holder submitted: see `sameHolder`. */
   notBySubmitter?: boolean
   /** The FLL's feedback must be recorded. */
   noteRequired?: boolean
@@ -54,4 +62,24 @@ export function findingFollows(status: ClosureStatus): { status: string; portalS
     case 'closed':
       return { status: 'closed', portalStatus: 'closed', portalNote: null }
   }
+}
+
+/** Who could act as a key: itself and each key whose holder saw its secret (api-keys.repository.ts `secretHolders`). */
+export interface KeyHolders {
+  id: string
+  /** Each holder, and whether the operator issued it (command line, first start): the operator can act as any key and is trusted as such. */
+  holders: Array<{ id: string; root: boolean }>
+}
+
+/**
+ * Separation of duties with API keys alone: a key's secret is known to its holder and to whoever
+ * issued it (created it, or rotated it last); so is the secret of every key that issuer issued.
+ * Two keys may be one person when one is among the other's holders, or when both were issued
+ * through the same key short of the operator. The board's approving key must be neither: the
+ * operator, or an admin other than the one who issued the registrar's key, issues it.
+ */
+export function sameHolder(submitter: KeyHolders, approver: KeyHolders): boolean {
+  const actors = new Set([submitter.id, approver.id])
+  const approvers = new Set(approver.holders.map((k) => k.id))
+  return submitter.holders.some((k) => approvers.has(k.id) && (!k.root || actors.has(k.id)))
 }

@@ -1,18 +1,19 @@
 import type { Static } from 'typebox'
 import type { Selectable } from 'kysely'
-import type { ClosureTransitionsTable, Db, Executor } from '../../db/database.ts'
+import type { ClosedVia, ClosureTransitionsTable, Db, Executor } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
 import { bumped } from '../../db/versioned.ts'
 import { conflict, forbidden, invalidField, notFound } from '../../problems.ts'
 import { type Principal, canSeeForce } from '../access/roles.ts'
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
+import * as apiKeys from '../api-keys/api-keys.repository.ts'
 import * as findingsRepo from '../findings/findings.repository.ts'
 import { toFinding, visibleFinding } from '../findings/findings.service.ts'
 import * as progress from '../progress/progress.repository.ts'
 import { forceForRead } from '../shared/force-scope.ts'
 import { idempotent } from '../shared/idempotency.ts'
 import { decodeCursor, toPage } from '../shared/pagination.ts'
-import { type ClosureAction, type ClosureStatus, TRANSITIONS, findingFollows } from './closure.rules.ts'
+import { type ClosureAction, type ClosureStatus, TRANSITIONS, findingFollows, sameHolder } from './closure.rules.ts'
 import type { CreateClosureRequestBody } from './closure.schemas.ts'
 
 const AUDIT = 'closure_request'
@@ -76,12 +77,22 @@ async function visible(db: Executor, principal: Principal, id: string): Promise<
   return row
 }
 
+async function couldBeSubmitter(db: Executor, submitter: string, actor: string | null): Promise<boolean> {
+  if (actor === null) return false
+  const submitterHolders = await apiKeys.secretHolders(db, submitter)
+  const actorHolders = await apiKeys.secretHolders(db, actor)
+  return sameHolder({ id: submitter, holders: submitterHolders }, { id: actor, holders: actorHolders })
+}
+
 /** The finding takes the state its request has reached, on the record like any other change. */
 async function followFinding(trx: Executor, actor: Actor, findingId: string, status: ClosureStatus) {
   const before = await findingsRepo.findById(trx, findingId)
   if (!before) return
   const next = findingFollows(status)
-  const values: { status: string; portal_status?: string; portal_note?: string | null } = { status: next.status }
+  const values: { status: string; closed_via: ClosedVia | null; portal_status?: string; portal_note?: string | null } = {
+    status: next.status,
+    closed_via: next.status === 'closed' ? 'closure_request' : null
+  }
   if (next.portalStatus !== undefined) values.portal_status = next.portalStatus
   if (next.portalNote !== undefined) values.portal_note = next.portalNote
   if (before.status === values.status && (values.portal_status ?? before.portal_status) === before.portal_status) return
@@ -115,6 +126,8 @@ export async function createRequest(
     if (body.reviewId) {
       const review = await progress.findReview(trx, body.reviewId)
       if (!review || review.finding_id !== body.findingId) throw invalidField('body', 'reviewId', 'is not a review of this finding')
+      if (review.imported) throw invalidField('body', 'reviewId', 'is an imported review: a record of a decision made elsewhere, not the board decision a closure request rests on')
+      if (review.outcome !== 'request_closure') throw invalidField('body', 'reviewId', `is a review with outcome ${review.outcome}: cite one whose outcome is request_closure`)
     }
     const evidence = await progress.evidenceOf(trx, body.findingId)
     const row = await trx
@@ -172,8 +185,11 @@ export async function transition(
     if (!rule.from.includes(from)) {
       throw conflict(`A request that is ${from} cannot be moved by ${action}; ${action} applies to ${rule.from.join(' or ')}.`)
     }
-    if (rule.notBySubmitter && before.submitted_by === principal.keyId) {
-      throw forbidden('The key that submitted a request may not approve or return it: the board decides.')
+    if (rule.notBySubmitter && before.submitted_by !== null && (await couldBeSubmitter(trx, before.submitted_by, principal.keyId))) {
+      throw forbidden(
+        'This key may be held by whoever submitted the request: it is the submitting key, one among its issuers, or issued through the same admin key. ' +
+          'The board decides: approve with a key issued by the operator or by another admin.'
+      )
     }
     const updated = await trx
       .updateTable('closure_requests')

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db, Executor } from '../../db/database.ts'
+import type { ClosedVia, Db, Executor } from '../../db/database.ts'
 import { LOCKS } from '../../db/locks.ts'
 import { bumped } from '../../db/versioned.ts'
 import { type Actor, type AuditEntry, recordAudits } from '../audit/audit.repository.ts'
@@ -89,6 +89,8 @@ export async function inTransaction<T>(db: Db, dryRun: boolean, work: (trx: Exec
  */
 export async function lockRegister(trx: Executor, force: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(${LOCKS.registerImport}, hashtext(${force}))`.execute(trx)
+  // The one writer that may bring in a historic closure (the findings_closure_owned_by_workflow trigger).
+  await sql`select set_config('peel_register.writer', 'import', true)`.execute(trx)
   await sql`select id from governance_groups where force_code = ${force} for update`.execute(trx)
   await sql`select id from inspections where force_code = ${force} for update`.execute(trx)
   await sql`select id from findings where force_code = ${force} for update`.execute(trx)
@@ -172,6 +174,8 @@ class Application {
   private readonly groupIds = new Map<string, string>()
   private readonly inspectionIds = new Map<string, { id: string; publishedOn: string | null }>()
   private readonly findingIds = new Map<string, string>()
+  /** How each finding on record was closed, so a closed finding the import leaves closed keeps it. */
+  private readonly storedClosedVia = new Map<string, ClosedVia | null>()
   private readonly force: string
   // The audit trail is written last, in the order the changes were made: the register's records
   // (groups, inspections, findings) first, then the progress records.
@@ -251,6 +255,8 @@ class Application {
       const request = byReference.get(f.reference)
       if (request && request.status !== f.status) {
         this.problem(`/findings/${i}/status`, `closure request ${request.id} is under way: its transitions set the status (now ${request.status})`)
+      } else if (!request && f.status === 'closure_requested') {
+        this.problem(`/findings/${i}/status`, 'closure_requested is set by a closure request (POST /v1/closure-requests), which an import cannot make')
       }
     })
   }
@@ -331,7 +337,10 @@ class Application {
   private async findings(): Promise<void> {
     const { trx, force, doc } = this
     const existing = new Map((await importRepo.findingsByReference(trx, force, doc.findings.map((f) => f.reference))).map((row) => [row.reference, row]))
-    for (const [reference, row] of existing) this.findingIds.set(reference, row.id)
+    for (const [reference, row] of existing) {
+      this.findingIds.set(reference, row.id)
+      this.storedClosedVia.set(reference, row.closed_via)
+    }
     const storedActions = groupBy(await importRepo.actionsOfFindings(trx, [...existing.values()].map((row) => row.id)), (a) => a.finding_id)
 
     const fresh = new Map<string, DocumentFinding>()
@@ -422,6 +431,7 @@ class Application {
       delivery_lead: f.deliveryLead ?? null,
       governance_group_id: f.governanceGroup ? this.groupIds.get(f.governanceGroup)! : null,
       status: f.status,
+      closed_via: f.status !== 'closed' ? null : (this.storedClosedVia.get(f.reference) ?? 'import'),
       status_note: f.statusNote ?? null,
       portal_status: f.portalStatus,
       portal_note: f.portalNote ?? null

@@ -49,6 +49,7 @@ const FINDING_VALUES = {
   delivery_lead: 'text',
   governance_group_id: 'uuid',
   status: 'text',
+  closed_via: 'text',
   status_note: 'text',
   portal_status: 'text',
   portal_note: 'text',
@@ -122,8 +123,8 @@ export interface NewProgressUpdate {
 }
 
 export async function insertProgressUpdates(db: Executor, rows: readonly NewProgressUpdate[]): Promise<void> {
-  const columns = { id: 'uuid', finding_id: 'uuid', position: 'text', activities: 'text', impact: 'text', evidence: 'jsonb', author_key_id: 'uuid', created_at: 'timestamptz' }
-  await insertMany(db, 'progress_updates', columns, rows)
+  const columns = { id: 'uuid', finding_id: 'uuid', position: 'text', activities: 'text', impact: 'text', evidence: 'jsonb', author_key_id: 'uuid', imported: 'boolean', created_at: 'timestamptz' }
+  await insertMany(db, 'progress_updates', columns, rows.map((row) => ({ ...row, imported: true })))
 }
 
 export interface NewOngoingAction {
@@ -172,6 +173,6 @@ export interface NewReview {
 }
 
 export async function insertReviews(db: Executor, rows: readonly NewReview[]): Promise<void> {
-  const columns = { id: 'uuid', finding_id: 'uuid', outcome: 'text', rationale: 'text', governance_group_id: 'uuid', reviewer_key_id: 'uuid', created_at: 'timestamptz' }
-  await insertMany(db, 'reviews', columns, rows)
+  const columns = { id: 'uuid', finding_id: 'uuid', outcome: 'text', rationale: 'text', governance_group_id: 'uuid', reviewer_key_id: 'uuid', imported: 'boolean', created_at: 'timestamptz' }
+  await insertMany(db, 'reviews', columns, rows.map((row) => ({ ...row, imported: true })))
 }

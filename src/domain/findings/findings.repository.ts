@@ -24,6 +24,7 @@ export const FINDING_COLUMNS = [
   'findings.portal_status',
   'findings.portal_note',
   'findings.superseded_by_id',
+  'findings.closed_via',
   'findings.version',
   'findings.created_at',
   'findings.updated_at'
@@ -122,6 +123,7 @@ const findingFields = (asOf: string): Record<keyof typeof FindingSchema.properti
   portalStatus: sql`findings.portal_status`,
   portalNote: sql`findings.portal_note`,
   supersededById: sql`findings.superseded_by_id`,
+  closedVia: sql`findings.closed_via`,
   version: sql`findings.version`,
   createdAt: isoTime('findings.created_at'),
   updatedAt: isoTime('findings.updated_at')

@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { AuditId, CalendarDate, EntityType, ForceCode, PageQuery, RequestId, Timestamp, Uuid, Version } from '../../schemas/common.ts'
 import { FreeText, INT32_MAX, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
 import { RoleSchema } from '../api-keys/api-keys.schemas.ts'
+import { CLOSED_VIA } from '../closure/closure.rules.ts'
 import { FrameworkKey, QuestionRef } from '../frameworks/frameworks.schemas.ts'
 import { Category } from '../inspections/inspections.schemas.ts'
 
@@ -82,6 +83,11 @@ const findingView = {
   title: StoredTitle(),
   dueDateResolved: Type.Boolean({ description: 'true when dueDate was worked out from deadlineText.' }),
   overdue: Type.Boolean({ description: 'Open (or awaiting closure) and past its due date today.' }),
+  closedVia: Type.Union([Type.Enum(CLOSED_VIA), Type.Null()], {
+    description:
+      'How a closed finding was closed: closure_request (its closure request reached closed or awaiting sign-off), import (a closure made before the ' +
+      'register was kept here, brought in by an import), legacy (closed by a direct write before 0.2.0). null unless status is closed.'
+  }),
   version: Version("Bumped by every change to the finding's own fields; the ETag is this number in quotes."),
   createdAt: Timestamp,
   updatedAt: Timestamp
@@ -110,7 +116,12 @@ export const CreateFindingBody = Type.Object(
     forceLead: Type.Optional(findingFields.forceLead),
     deliveryLead: Type.Optional(findingFields.deliveryLead),
     governanceGroupId: Type.Optional(findingFields.governanceGroupId),
-    status: Type.Optional(Type.Enum(FINDING_STATUSES, { default: 'open' })),
+    status: Type.Optional(
+      Type.Enum(FINDING_STATUSES, {
+        default: 'open',
+        description: 'open or superseded: closure_requested and closed are reached only through a closure request (or, for a historic closure, an import), and are refused here.'
+      })
+    ),
     statusNote: Type.Optional(findingFields.statusNote),
     portalStatus: Type.Optional(Type.Enum(PORTAL_STATUSES, { default: 'open' })),
     portalNote: Type.Optional(findingFields.portalNote),
@@ -155,7 +166,10 @@ export const UpdateFindingBody = Type.Object(
     forceLead: Type.Optional(findingFields.forceLead),
     deliveryLead: Type.Optional(findingFields.deliveryLead),
     governanceGroupId: Type.Optional(findingFields.governanceGroupId),
-    status: Type.Optional(findingFields.status),
+    status: Type.Optional({
+      ...findingFields.status,
+      description: 'open or superseded (closed back to open reopens it): closure_requested and closed are reached only through a closure request, and are refused here.'
+    }),
     statusNote: Type.Optional(findingFields.statusNote),
     portalStatus: Type.Optional(findingFields.portalStatus),
     portalNote: Type.Optional(findingFields.portalNote),

@@ -61,6 +61,7 @@ export function toFinding(row: repo.FindingRow, asOf = today()) {
     portalStatus: row.portal_status as (typeof PORTAL_STATUSES)[number],
     portalNote: row.portal_note,
     supersededById: row.superseded_by_id,
+    closedVia: row.closed_via,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString()
@@ -90,6 +91,17 @@ export async function visibleFinding(db: Executor, principal: Principal, id: str
 function referenceTaken(error: unknown, reference: string | undefined): never {
   if (isUniqueViolation(error, 'findings_reference')) throw conflict(`The register already has a finding with reference ${reference}.`)
   throw error
+}
+
+/**
+ * Closed and closure requested belong to the closure workflow (POST /v1/closure-requests); a
+ * historic closure comes in by import. No create or PATCH may set them.
+ */
+function refuseWorkflowStatus(status: string): void {
+  if (status === 'closure_requested') throw invalidField('body', 'status', 'closure_requested is set by a closure request: POST /v1/closure-requests')
+  if (status === 'closed') {
+    throw invalidField('body', 'status', 'closed is reached through a closure request (POST /v1/closure-requests), or brought in by an import for a closure made before the register was kept here')
+  }
 }
 
 /**
@@ -169,6 +181,7 @@ export async function createFinding(db: Db, principal: Principal, actor: Actor, 
       governanceGroupId: body.governanceGroupId ?? null,
       questions: body.questions
     }
+    if (body.status !== undefined) refuseWorkflowStatus(body.status)
     await checkLinks(trx, force, null, next)
     const resolved = body.dueDate === undefined ? resolveDeadline(body.deadlineText, await publishedOn(trx, next.inspectionId)) : null
     const id = await repo
@@ -216,7 +229,7 @@ export async function updateFinding(db: Db, principal: Principal, actor: Actor, 
     }
     await checkLinks(trx, before.force_code, id, next)
     if (body.status !== undefined && body.status !== before.status) {
-      if (body.status === 'closure_requested') throw invalidField('body', 'status', 'closure_requested is set by a closure request: POST /v1/closure-requests')
+      refuseWorkflowStatus(body.status)
       const live = await trx
         .selectFrom('closure_requests')
         .select('id')
@@ -249,6 +262,7 @@ export async function updateFinding(db: Db, principal: Principal, actor: Actor, 
     for (const [field, column] of columns) {
       if (body[field] !== undefined) (values as Record<string, unknown>)[column] = body[field]
     }
+    if (values.status !== undefined && values.status !== before.status) values.closed_via = null
     // A date given is kept as given; otherwise it follows the deadline's words and the inspection.
     if (body.dueDate !== undefined) {
       values.due_date = body.dueDate

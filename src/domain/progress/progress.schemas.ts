@@ -59,7 +59,8 @@ export const ProgressUpdateSchema = Type.Object(
     impact: Type.Union([text(MAX_LENGTH.text), Type.Null()], { description: 'What difference it made.' }),
     evidence: Type.Array(EvidenceSchema, { maxItems: MAX_ITEMS.evidence }),
     ongoingActions: Type.Array(Type.Object(OngoingActionSchema.properties), { maxItems: MAX_ITEMS.ongoingActions }),
-    author: Type.Union([Uuid, Type.Null()], { description: 'The API key that wrote it.' }),
+    author: Type.Union([Uuid, Type.Null()], { description: 'The API key that wrote it; for an imported update, the key that imported it.' }),
+    imported: Type.Boolean({ description: 'Brought in by an import from a register kept elsewhere, dated as it was there.' }),
     createdAt: Timestamp
   },
   { $id: 'ProgressUpdate', description: "A delivery lead's report of progress (001 section 3.4). Never edited: a correction is a new update." }
@@ -135,7 +136,10 @@ export const ReviewSchema = Type.Object(
     }),
     rationale: text(MAX_LENGTH.text),
     governanceGroupId: Type.Union([Uuid, Type.Null()], { description: 'The group that reviewed.' }),
-    reviewer: Type.Union([Uuid, Type.Null()]),
+    reviewer: Type.Union([Uuid, Type.Null()], { description: 'The API key that made the review; for an imported review, the key that imported it.' }),
+    imported: Type.Boolean({
+      description: 'Brought in by an import: a record of a decision made elsewhere, dated as it was there. A closure request cannot cite it; only a review made here is the board decision.'
+    }),
     createdAt: Timestamp
   },
   { $id: 'Review', description: 'A board or delivery and assurance group review of a finding.' }

@@ -58,6 +58,7 @@ async function toUpdates(db: Executor, rows: UpdateRow[]) {
     evidence: row.evidence.map((e) => ({ title: e.title, kind: e.kind as 'other', location: e.location, date: e.date })),
     ongoingActions: actions.filter((a) => a.updateId === row.id),
     author: row.author_key_id,
+    imported: row.imported,
     createdAt: row.created_at.toISOString()
   }))
 }
@@ -168,6 +169,7 @@ function toReview(row: Awaited<ReturnType<typeof repo.reviewsOf>>[number]) {
     rationale: row.rationale,
     governanceGroupId: row.governance_group_id,
     reviewer: row.reviewer_key_id,
+    imported: row.imported,
     createdAt: row.created_at.toISOString()
   }
 }

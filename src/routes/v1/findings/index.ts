@@ -47,7 +47,8 @@ const CSV_COLUMNS: CsvColumn<findings.FindingView>[] = [
   { header: 'supersededById', value: (f) => f.supersededById },
   { header: 'version', value: (f) => f.version },
   { header: 'createdAt', value: (f) => f.createdAt },
-  { header: 'updatedAt', value: (f) => f.updatedAt }
+  { header: 'updatedAt', value: (f) => f.updatedAt },
+  { header: 'closedVia', value: (f) => f.closedVia }
 ]
 
 const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
