@@ -1800,7 +1800,7 @@ export interface components {
             dueDateResolved: boolean;
             /** @description Open (or awaiting closure) and past its due date today. */
             overdue: boolean;
-            /** @description How a closed finding was closed: closure_request (its closure request reached closed or awaiting sign-off), import (a closure made before the register was kept here, brought in by an import), legacy (closed by a direct write before 0.2.0). null unless status is closed. */
+            /** @description How a closed finding was closed: closure_request (its closure request reached closed or awaiting sign-off), import (a closure made before the register was kept here, brought in by an import), legacy (closed by a direct write before the workflow became the only way to close). null unless status is closed. */
             closedVia: ("closure_request" | "import" | "legacy") | null;
             /**
              * Format: int32
@@ -1879,7 +1879,7 @@ export interface components {
             dueDateResolved: boolean;
             /** @description Open (or awaiting closure) and past its due date today. */
             overdue: boolean;
-            /** @description How a closed finding was closed: closure_request (its closure request reached closed or awaiting sign-off), import (a closure made before the register was kept here, brought in by an import), legacy (closed by a direct write before 0.2.0). null unless status is closed. */
+            /** @description How a closed finding was closed: closure_request (its closure request reached closed or awaiting sign-off), import (a closure made before the register was kept here, brought in by an import), legacy (closed by a direct write before the workflow became the only way to close). null unless status is closed. */
             closedVia: ("closure_request" | "import" | "legacy") | null;
             /**
              * Format: int32

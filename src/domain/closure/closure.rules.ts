@@ -10,7 +10,7 @@ export type ClosureAction = (typeof CLOSURE_ACTIONS)[number]
 /**
  * How a finding came to be closed: its closure request reached closed (or awaiting sign-off); an
  * import brought in a closure made before the register was kept here; or it was closed by a
- * direct write before 0.2.0, when the workflow became the only way (set by a migration only).
+ * direct write before the workflow became the only way to close (set by a migration only).
  */
 export const CLOSED_VIA = ['closure_request', 'import', 'legacy'] as const satisfies readonly ClosedVia[]
 

@@ -86,7 +86,7 @@ const findingView = {
   closedVia: Type.Union([Type.Enum(CLOSED_VIA), Type.Null()], {
     description:
       'How a closed finding was closed: closure_request (its closure request reached closed or awaiting sign-off), import (a closure made before the ' +
-      'register was kept here, brought in by an import), legacy (closed by a direct write before 0.2.0). null unless status is closed.'
+      'register was kept here, brought in by an import), legacy (closed by a direct write before the workflow became the only way to close). null unless status is closed.'
   }),
   version: Version("Bumped by every change to the finding's own fields; the ETag is this number in quotes."),
   createdAt: Timestamp,
