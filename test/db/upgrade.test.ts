@@ -263,8 +263,13 @@ t.test(`a database of release ${previous.version} with data in it upgrades to th
 
   const rec = await asOldAdmin({ method: 'GET', url: `/v1/findings/${id.rec}` })
   t.match(rec.json(), { reference: 'CoC-1.1', status: 'closure_requested', parentId: id.coc, governanceGroupId: id.group, dueDate: '2019-12-27', version: 1 })
+  const closed = await asOldAdmin({ method: 'GET', url: `/v1/findings/${id.afiClosed}` })
+  t.match(closed.json(), { status: 'closed', closedVia: 'legacy' }, 'a finding the release closed by a direct write is marked so')
+  t.match(rec.json(), { closedVia: null })
+  const seenBy = await sql<{ secret_seen_by: string | null }>`select secret_seen_by from api_keys where id = ${id.registrarKey}`.execute(db)
+  t.equal(seenBy.rows[0]!.secret_seen_by, id.adminKey, "a key's issuer is its creator until someone rotates it")
   const updates = (await asOldAdmin({ method: 'GET', url: `/v1/findings/${id.rec}/updates` })).json()
-  t.match(updates.items, [{ id: id.update, position: 'Audit complete.', ongoingActions: [{ id: id.ongoing, expectedCompletion: '2020-06-30' }] }])
+  t.match(updates.items, [{ id: id.update, position: 'Audit complete.', imported: false, ongoingActions: [{ id: id.ongoing, expectedCompletion: '2020-06-30' }] }])
   const history = (await asOldAdmin({ method: 'GET', url: `/v1/findings/${id.rec}/history` })).json()
   t.same(history.items.map((e: { entityType: string; action: string }) => `${e.entityType} ${e.action}`), [
     'finding create', 'progress_update create', 'review create', 'closure_request create', 'closure_request submit', 'finding closure:board_review'

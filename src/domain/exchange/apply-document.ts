@@ -89,8 +89,7 @@ export async function inTransaction<T>(db: Db, dryRun: boolean, work: (trx: Exec
  */
 export async function lockRegister(trx: Executor, force: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(${LOCKS.registerImport}, hashtext(${force}))`.execute(trx)
-  // The one writer that may bring in a historic closure (the findings_closure_owned_by_workflow trigger).
-  await sql`select set_config('peel_register.writer', 'import', true)`.execute(trx)
+  await importRepo.declareImportWriter(trx)
   await sql`select id from governance_groups where force_code = ${force} for update`.execute(trx)
   await sql`select id from inspections where force_code = ${force} for update`.execute(trx)
   await sql`select id from findings where force_code = ${force} for update`.execute(trx)

@@ -10,6 +10,14 @@ import { selectFindings } from '../findings/findings.repository.ts'
 
 const anyOf = (values: readonly string[], type: 'uuid' | 'text') => sql<string>`any(${[...new Set(values)]}::${sql.raw(type)}[])`
 
+/**
+ * Says, for the rest of the transaction, that an import is writing: the one writer that may bring
+ * in a historic closure (the findings_closure_owned_by_workflow trigger reads it).
+ */
+export async function declareImportWriter(db: Executor): Promise<void> {
+  await sql`select set_config('peel_register.writer', 'import', true)`.execute(db)
+}
+
 // ---- findings
 
 export async function findingsByReference(db: Executor, force: string, references: readonly string[]) {
