@@ -10,6 +10,7 @@ import { openTestDatabase, snapshotNow } from '../helper.ts'
 const WITHOUT_INDEX: Record<string, string> = {
   'api_keys(created_by)': 'keys are revoked, never deleted; nothing lists keys by their creator',
   'api_keys(force_code)': 'forces are never deleted; a force’s keys are listed from a table of at most a few hundred keys',
+  'api_keys(secret_seen_by)': 'keys are revoked, never deleted; the walk from a key to its issuers goes by primary key',
   'closure_requests(created_by)': 'keys are never deleted; requests are read by finding or by id',
   'closure_requests(submitted_by)': 'keys are never deleted; requests are read by finding or by id',
   'closure_requests(review_id)': 'reviews are never deleted; a request names its review, not the reverse',
