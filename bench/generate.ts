@@ -244,6 +244,8 @@ async function begin(client: pg.Client) {
   await client.query(`set local work_mem = '256MB'`)
   await client.query('set local jit = off')
   await client.query('set local enable_nestloop = off')
+  // The register is written as an import writes one: closures older than the service come in as imported.
+  await client.query(`select set_config('peel_register.writer', 'import', true)`)
 }
 
 /**
@@ -531,7 +533,7 @@ async function fillForces(client: pg.Client, kit: Kit, pools: Record<PoolName, s
     'findings',
     `
     insert into findings (id, force_code, reference, kind, title, text, scope, inspection_id, parent_id, deadline_text, due_date, due_date_resolved,
-                          force_lead, delivery_lead, governance_group_id, status, status_note, portal_status, portal_note, superseded_by_id,
+                          force_lead, delivery_lead, governance_group_id, status, closed_via, status_note, portal_status, portal_note, superseded_by_id,
                           version, created_at, updated_at)
     select p.id, p.code, p.reference, p.kind, tt.s,
            lead.s || ' ' || b1.s || case when length(lead.s) + length(b1.s) < 300 then ' ' || b2.s else '' end,
@@ -540,6 +542,7 @@ async function fillForces(client: pg.Client, kit: Kit, pools: Record<PoolName, s
            p.deadline_text, p.due_date, p.due_date_resolved,
            fl.name, case when p.lead_lowercase then lower(dl.name) else dl.name end, g.id,
            p.status,
+           case when p.status = 'closed' then case when p.scenario = 'legacy_closed' then 'import' else 'closure_request' end end,
            case when p.status = 'superseded' then 'Superseded by ' || s.reference || '.'
                 when p.status = 'closed' and p.scenario <> 'awaiting_signoff' and ${r('p.k', 30)} % 100 < 40 then sn.s end,
            p.portal_status,

@@ -95,12 +95,12 @@ t.test('PATCH needs If-Match: 428 without, 412 when stale, and concurrent writer
 
 t.test('history shows every change with who and when', async (t) => {
   const { id } = (await create(newFinding({ actions: [{ text: 'an action' }] }))).json()
-  await request({ method: 'PATCH', url: `/v1/findings/${id}`, key: keys.registrar, payload: { status: 'closed', statusNote: 'Signed off' }, headers: { ...json, 'if-match': '"1"' } })
+  await request({ method: 'PATCH', url: `/v1/findings/${id}`, key: keys.registrar, payload: { portalStatus: 'closed', statusNote: 'Signed off' }, headers: { ...json, 'if-match': '"1"' } })
   const action = (await request({ method: 'GET', url: `/v1/findings/${id}/actions` })).json().items[0]
   await request({ method: 'PATCH', url: `/v1/findings/${id}/actions/${action.id}`, key: keys.registrar, payload: { status: 'done' }, headers: { ...json, 'if-match': '"1"' } })
   const history = (await request({ method: 'GET', url: `/v1/findings/${id}/history`, key: keys.viewer })).json().items
   t.same(history.map((h: { entityType: string; action: string }) => `${h.entityType}:${h.action}`), ['finding:create', 'finding:update', 'finding_action:update'])
-  t.match(history[1], { actor: { role: 'registrar' }, before: { status: 'open' }, after: { status: 'closed', statusNote: 'Signed off' } })
+  t.match(history[1], { actor: { role: 'registrar' }, before: { portalStatus: 'open', statusNote: null }, after: { portalStatus: 'closed', statusNote: 'Signed off' } })
 })
 
 t.test('roles and forces: who may read and write what', async (t) => {

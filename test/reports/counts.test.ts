@@ -57,13 +57,19 @@ t.test('through every kind of write that moves a finding between cells', async (
 
 t.test('statements that write many findings at once, as an import does', async (t) => {
   const inspection = (await request({ method: 'GET', url: '/v1/inspections?force=cleveland&limit=1' })).json().items[0] as { id: string }
-  await sql`insert into findings (force_code, reference, kind, title, text, scope, status, portal_status, inspection_id)
+  // As an import writes them: only an import may bring in closed findings (closedVia import).
+  const asImport = (statement: ReturnType<typeof sql>) =>
+    database.db.transaction().execute(async (trx) => {
+      await sql`select set_config('peel_register.writer', 'import', true)`.execute(trx)
+      await statement.execute(trx)
+    })
+  await asImport(sql`insert into findings (force_code, reference, kind, title, text, scope, status, closed_via, portal_status, inspection_id)
             select 'cleveland', 'MANY-' || n, (array['recommendation', 'area_for_improvement'])[1 + n % 2], 'x', 'x', 'force',
-                   (array['open', 'closed', 'closure_requested'])[1 + n % 3], (array['open', 'closed', 'not_on_portal'])[1 + n % 3],
+                   (array['open', 'closed', 'superseded'])[1 + n % 3], case when n % 3 = 1 then 'import' end, (array['open', 'closed', 'not_on_portal'])[1 + n % 3],
                    case when n % 4 = 0 then null else ${inspection.id}::uuid end
-            from generate_series(1, 60) n`.execute(database.db)
+            from generate_series(1, 60) n`)
   await agree(t, 'cleveland', 'sixty findings inserted by one statement')
-  await sql`update findings set status = 'closed', portal_status = 'open' where reference like 'MANY-%' and reference < 'MANY-4'`.execute(database.db)
+  await asImport(sql`update findings set status = 'closed', closed_via = 'import', portal_status = 'open' where reference like 'MANY-%' and reference < 'MANY-4'`)
   await agree(t, 'cleveland', 'many findings changed by one statement')
   await sql`update findings set force_lead = 'Someone' where reference like 'MANY-%'`.execute(database.db)
   await agree(t, 'cleveland', 'an update of columns the counts do not read')

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { exampleApp } from './example.ts'
 
-const { request, keys, ok, patchFinding, addUpdate } = await exampleApp(t)
+const { request, keys, ok, addUpdate, closure } = await exampleApp(t)
 
 /** With a Cleveland viewer key, or the national admin key when `national`. */
 const gap = (path: string, query = '', as: 'viewer' | 'national' | 'durham' = 'viewer') =>
@@ -14,7 +14,7 @@ t.test('a 2018/19 question the example links findings to: Q2 Investigation', asy
   })
   const second = await addUpdate('449', { position: 'Embedded.', evidence: [{ title: 'Supervision policy', kind: 'policy', location: null, date: null }] })
   await addUpdate('563', { position: 'Started.' })
-  await patchFinding('459', { status: 'closed' })
+  await closure('459', ['submit', 'approve', 'send_to_fll', 'close'])
   // Another force's finding on the same question stays out of Cleveland's view.
   const durham = await request({
     method: 'POST',
