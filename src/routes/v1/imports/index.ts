@@ -20,14 +20,33 @@ const upload = (description: string) => Type.String({ format: 'binary', maxLengt
 
 const sheetFields = Object.fromEntries(Object.keys(SHEET_SLUGS).map((slug) => [slug, upload(`A CSV file of the ${SHEET_SLUGS[slug]!.name} sheet.`)]))
 
+/**
+ * The multipart parser throws plain errors for a body it cannot read (no boundary, cut short, a
+ * malformed part header): the client's mistake, answered 400. Its limit errors carry their own status.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (error instanceof HttpProblem || (typeof error === 'object' && error !== null && 'statusCode' in error)) return error
+  const noBoundary = error instanceof Error && /boundary/i.test(error.message)
+  return new HttpProblem(
+    400,
+    'malformed-body',
+    'Malformed request body',
+    noBoundary ? 'The Content-Type multipart/form-data has no boundary parameter.' : 'The multipart/form-data body is cut short or malformed.'
+  )
+}
+
 async function readFiles(request: FastifyRequest): Promise<exchange.UploadedFile[]> {
   const files: exchange.UploadedFile[] = []
   let total = 0
-  for await (const part of request.files()) {
-    const data = await part.toBuffer()
-    total += data.length
-    if (total > IMPORT_LIMIT_BYTES) throw new HttpProblem(413, 'body-too-large', 'Body too large', `The files come to more than ${IMPORT_LIMIT_BYTES} bytes.`)
-    files.push({ field: part.fieldname, filename: part.filename, data })
+  try {
+    for await (const part of request.files()) {
+      const data = await part.toBuffer()
+      total += data.length
+      if (total > IMPORT_LIMIT_BYTES) throw new HttpProblem(413, 'body-too-large', 'Body too large', `The files come to more than ${IMPORT_LIMIT_BYTES} bytes.`)
+      files.push({ field: part.fieldname, filename: part.filename, data })
+    }
+  } catch (error) {
+    throw malformedMultipart(error)
   }
   if (files.length === 0) throw badRequest('Send the register as files in multipart/form-data: one XLSX workbook, or CSV files named after their sheets.')
   return files
