@@ -110,13 +110,21 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         response: {
           200: ref(ImportResultSchema),
-          400: problem('A file that cannot be read, or a national key without `force`.'),
+          400: problem('A file that cannot be read (not a spreadsheet, a damaged zip, malformed multipart, JSON nested deeper than 64 levels), or a national key without `force`.'),
           403: problem('A force key importing into another force.'),
           404: problem('No such force.'),
           409: problem('The register changed under the import: try again.'),
-          413: problem('The upload is larger than 25 MiB.'),
+          413: problem(
+            'The upload is larger than 25 MiB, or a spreadsheet holds more than a reading takes: rows (200,000 a sheet), columns (1,000), values (1,000,000), shared strings (500,000; 30,000,000 characters), inflated size (100 MB), text in a cell (32,767) or memory (256 MB). `limit` and `max` name the limit.'
+          ),
           415: problem('Neither JSON nor multipart/form-data.'),
-          422: { description: 'The import has problems and wrote nothing: the problems are listed.', content: { 'application/problem+json': { schema: Type.Unsafe({ $ref: 'Problem#' }) } } }
+          429: problem('An upload for this force is being read already (or a rate limit): retry after Retry-After seconds.'),
+          503: problem('Every upload reader is busy, or the database is unreachable: retry after Retry-After seconds.'),
+          422: {
+            description:
+              'The import has problems and wrote nothing: the problems are listed. Or a spreadsheet cannot be read within limits: a coordinate beyond Excel\'s grid (`limit: excelGrid`) or a reading longer than 30 s (`maxParseTime`).',
+            content: { 'application/problem+json': { schema: Type.Unsafe({ $ref: 'Problem#' }) } }
+          }
         }
       }
     },
