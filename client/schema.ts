@@ -12734,7 +12734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description A file that cannot be read, or a national key without `force`. */
+            /** @description A file that cannot be read (not a spreadsheet, a damaged zip, malformed multipart, JSON nested deeper than 64 levels), or a national key without `force`. */
             400: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -12804,7 +12804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The upload is larger than 25 MiB. */
+            /** @description The upload is larger than 25 MiB, or a spreadsheet holds more than a reading takes: rows (200,000 a sheet), columns (1,000), values (1,000,000), shared strings (500,000; 30,000,000 characters), inflated size (100 MB), text in a cell (32,767) or memory (256 MB). `limit` and `max` name the limit. */
             413: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -12846,7 +12846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The import has problems and wrote nothing: the problems are listed. */
+            /** @description The import has problems and wrote nothing: the problems are listed. Or a spreadsheet cannot be read within limits: a coordinate beyond Excel's grid (`limit: excelGrid`) or a reading longer than 30 s (`maxParseTime`). */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -12860,7 +12860,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests from this key or address, or too many failed authentications from this address; retry after Retry-After seconds. */
+            /** @description An upload for this force is being read already (or a rate limit): retry after Retry-After seconds. */
             429: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -12886,7 +12886,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unreachable; retry after the Retry-After delay. */
+            /** @description Every upload reader is busy, or the database is unreachable: retry after Retry-After seconds. */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];

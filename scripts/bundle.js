@@ -39,6 +39,12 @@ async function fingerprint() {
 const EXTERNAL = ['@electric-sql/pglite', '@fastify/swagger-ui', 'exceljs', 'pino', 'pg-native']
 
 /**
+ * Worker threads that either bundle may start, each built as its own file beside it: the code looks
+ * for dist/<name>.js next to itself (see src/domain/exchange/upload-readers.ts).
+ */
+const WORKERS = { 'upload-worker': 'src/domain/exchange/upload-worker.ts' }
+
+/**
  * dist/<name>.js, built from the source file `entry` (relative to the project) unless the build
  * there is of the sources as they are now; its URL. A bundle sits one folder below the project,
  * as src/paths.ts expects.
@@ -54,8 +60,8 @@ export async function ensureBundle(name, entry) {
   // Built apart, then moved into place: a start running alongside never loads half a file.
   const temporary = new URL(`dist/build-${name}-${process.pid}/`, root)
   await build({
-    entryPoints: [new URL(entry, root).pathname],
-    outfile: new URL(`${name}.js`, temporary).pathname,
+    entryPoints: [{ in: new URL(entry, root).pathname, out: name }, ...Object.entries(WORKERS).map(([out, source]) => ({ in: new URL(source, root).pathname, out }))],
+    outdir: temporary.pathname,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -72,6 +78,10 @@ export async function ensureBundle(name, entry) {
     sourcesContent: false,
     logLevel: 'warning'
   })
+  for (const worker of Object.keys(WORKERS)) {
+    await rename(new URL(`${worker}.js.map`, temporary), new URL(`dist/${worker}.js.map`, root))
+    await rename(new URL(`${worker}.js`, temporary), new URL(`dist/${worker}.js`, root))
+  }
   await rename(new URL(`${name}.js.map`, temporary), new URL(`dist/${name}.js.map`, root))
   await rename(new URL(`${name}.js`, temporary), bundle)
   await rm(temporary, { recursive: true })

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DatabaseHandle } from './db/connect.ts'
 import auth from './plugins/app/auth.ts'
 import db from './plugins/app/db.ts'
+import jsonBody from './plugins/app/json-body.ts'
 import pageCache from './plugins/app/page-cache.ts'
 import problemDetails from './plugins/app/problem-details.ts'
 import rateLimit from './plugins/app/rate-limit.ts'
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const schema of componentSchemas) app.addSchema(schema)
   // Bodies are JSON (and multipart, for imports): a text/plain body is refused (415), not read as a string.
   app.removeContentTypeParser('text/plain')
+  await app.register(jsonBody)
   app.setValidatorCompiler(validatorCompiler(componentSchemas, options.onDeferredCompile))
   const security = options.security ?? { rateLimits: NO_RATE_LIMITS, corsOrigins: [], urlLimitBytes: 4096 }
   await app.register(swagger)

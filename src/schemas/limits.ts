@@ -126,3 +126,9 @@ export const Count = (description?: string) =>
 /** A number of days between two dates the API holds, either way. */
 export const Days = (description?: string) =>
   Type.Integer({ format: 'int32', minimum: -MAX_DAYS, maximum: MAX_DAYS, ...(description ? { description } : {}) })
+
+/**
+ * The deepest nesting of arrays and objects a JSON body may have. Nothing in the contract nests
+ * past a dozen levels; a body nested far deeper is an attack on whatever walks it recursively.
+ */
+export const MAX_JSON_DEPTH = 64

@@ -7,6 +7,7 @@ import { exportDocument } from '../../src/domain/exchange/export-document.ts'
 import { SHEET_SLUGS } from '../../src/domain/exchange/register-sheets.ts'
 import { readCsv } from '../../src/domain/exchange/sheets/csv.ts'
 import { SHEETS } from '../../src/cli/export.ts'
+import { dense } from '../exchange/sheets-fixture.ts'
 import { cliDatabase, root } from './cli-fixture.ts'
 
 const cli = await cliDatabase(t)
@@ -51,7 +52,7 @@ t.test('export json, csv and xlsx; what is exported imports back unchanged', asy
 
   const csv = await cli.run(['export', '--force', 'cleveland', '--format', 'csv', '--sheet', 'actions'])
   t.equal(csv.code, 0, csv.stderr)
-  const rows = readCsv(Buffer.from(csv.stdout))
+  const rows = dense(readCsv(Buffer.from(csv.stdout)))
   t.match(rows[0], ['Finding', 'Position', 'Action', 'Status'])
   const actions = document.findings.flatMap((f) => (f as { actions?: unknown[] }).actions ?? [])
   t.equal(rows.length, 1 + actions.length, 'a row per action')

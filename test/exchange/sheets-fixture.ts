@@ -1,4 +1,4 @@
-import type { SheetSpec } from '../../src/domain/exchange/sheets/layout.ts'
+import type { Cell, SheetRow, SheetSpec } from '../../src/domain/exchange/sheets/layout.ts'
 
 /** A findings sheet as an import might describe it: every column type, aliases people use, required columns. */
 export const findingsSheet: SheetSpec = {
@@ -39,3 +39,25 @@ export const actionsSheet: SheetSpec = {
 }
 
 export const utcDate = (iso: string) => new Date(`${iso}T00:00:00.000Z`)
+
+/** Rows as a person lays them out (row 1 first, column A first; null or '' for an empty cell), as a reader hands them on. */
+export function sparse(rows: Cell[][]): SheetRow[] {
+  return rows
+    .map((cells, r) => ({ number: r + 1, cells: cells.flatMap((value, column) => (value === null || value === '' ? [] : [{ column, value }])) }))
+    .filter((row) => row.cells.length > 0)
+}
+
+/** A reader's rows laid out as a person sees them: a gap where a row or cell is empty, nothing after the last value. */
+export function dense(rows: SheetRow[]): Cell[][] {
+  const out: Cell[][] = []
+  for (const row of rows) {
+    while (out.length < row.number - 1) out.push([])
+    const cells: Cell[] = []
+    for (const { column, value } of row.cells) {
+      while (cells.length < column) cells.push(null)
+      cells[column] = value
+    }
+    out.push(cells)
+  }
+  return out
+}

@@ -3,7 +3,7 @@ import t from 'tap'
 import { readCsv } from '../../src/domain/exchange/sheets/csv.ts'
 import { type Cell, matchSheets, normaliseName, parseSheet } from '../../src/domain/exchange/sheets/layout.ts'
 import { readWorkbook } from '../../src/domain/exchange/sheets/xlsx.ts'
-import { actionsSheet, findingsSheet, utcDate } from './sheets-fixture.ts'
+import { actionsSheet, findingsSheet, sparse, utcDate } from './sheets-fixture.ts'
 
 t.test('a workbook in a human layout reads into exact records', async (t) => {
   const workbook = new ExcelJS.Workbook()
@@ -121,7 +121,7 @@ t.test('a workbook in a human layout reads into exact records', async (t) => {
 })
 
 t.test('values under no header are listed, even on a row that is otherwise blank', async (t) => {
-  const parsed = parseSheet(findingsSheet, [['Reference', 'Kind', 'Title'], ['R1', 'AFI', 'A title', null, 'x'], [null, null, null, 'stray note']])
+  const parsed = parseSheet(findingsSheet, sparse([['Reference', 'Kind', 'Title'], ['R1', 'AFI', 'A title', null, 'x'], [null, null, null, 'stray note']]))
   t.strictSame(parsed.records, [{ row: 2, values: { reference: 'R1', kind: 'area_for_improvement', title: 'A title' } }])
   t.strictSame(parsed.ignoredColumns, ['Column D (no header)', 'Column E (no header)'])
   t.strictSame(parsed.problems, [])
@@ -158,7 +158,7 @@ t.test('every value problem, with the sheet, row and column as the user sees the
     ['R13', '   ', 'ok', null, null, null, null, null],
     ['R14', 'AFI', 'ok', null, null, null, null, '2020-13-01 10:00']
   )
-  const parsed = parseSheet(findingsSheet, rows, 'Register')
+  const parsed = parseSheet(findingsSheet, sparse(rows), 'Register')
   const at = (row: number, column: string, field: string, message: string) => ({ sheet: 'Register', row, column, field, message })
   t.strictSame(parsed.problems, [
     at(3, 'Type', 'kind', 'Type "Cause for concern" is not one of: cause of concern, recommendation, area for improvement'),
@@ -193,7 +193,7 @@ t.test('every value problem, with the sheet, row and column as the user sees the
 })
 
 t.test('header problems: a column given twice, required columns missing', async (t) => {
-  const parsed = parseSheet(findingsSheet, sheetWith(['Ref', 'Kind', 'Status', 'Reference', 'Statuses'], ['R1', 'AFI', 'open', 'R1 again', 'closed']))
+  const parsed = parseSheet(findingsSheet, sparse(sheetWith(['Ref', 'Kind', 'Status', 'Reference', 'Statuses'], ['R1', 'AFI', 'open', 'R1 again', 'closed'])))
   t.strictSame(parsed.problems, [
     { sheet: 'Findings', row: 2, column: 'Reference', field: 'reference', message: 'Both "Ref" and "Reference" look like the Reference column; keep one of them' },
     { sheet: 'Findings', row: 2, column: 'Statuses', field: 'status', message: 'Both "Status" and "Statuses" look like the Status column; keep one of them' },
@@ -204,7 +204,7 @@ t.test('header problems: a column given twice, required columns missing', async 
 })
 
 t.test('a missing required column names the headers that would do', async (t) => {
-  const parsed = parseSheet(findingsSheet, [['Reference', 'Title'], ['R1', 'A title']])
+  const parsed = parseSheet(findingsSheet, sparse([['Reference', 'Title'], ['R1', 'A title']]))
   t.strictSame(parsed.problems, [
     { sheet: 'Findings', row: null, column: 'Kind', field: 'kind', message: 'The required column "Kind" is missing (also accepted: "Type", "Finding type")' }
   ])
@@ -215,11 +215,11 @@ t.test('the header row: the first of the top 20 rows with the anchor column and 
   const header = ['Reference', 'Kind', 'Title']
   const data = ['R1', 'AFI', 'A title']
 
-  const atTwenty = parseSheet(findingsSheet, [...title(19), header, data])
+  const atTwenty = parseSheet(findingsSheet, sparse([...title(19), header, data]))
   t.strictSame(atTwenty.problems, [])
   t.equal(atTwenty.records[0]?.row, 21)
 
-  const atTwentyOne = parseSheet(findingsSheet, [...title(20), header, data])
+  const atTwentyOne = parseSheet(findingsSheet, sparse([...title(20), header, data]))
   t.strictSame(atTwentyOne.problems, [
     {
       sheet: 'Findings',
@@ -231,7 +231,7 @@ t.test('the header row: the first of the top 20 rows with the anchor column and 
   ])
   t.strictSame(atTwentyOne.records, [])
 
-  const anchorAlone = parseSheet(findingsSheet, [['Reference'], ['Title', 'Notes'], header, data])
+  const anchorAlone = parseSheet(findingsSheet, sparse([['Reference'], ['Title', 'Notes'], header, data]))
   t.equal(anchorAlone.records[0]?.row, 4, 'a title that happens to say "Reference" is not the header')
 
   t.strictSame(parseSheet(findingsSheet, []).records, [])

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { multipart } from '../exchange/multipart.ts'
+import { type HostileFile, hostileFiles } from '../exchange/hostile-files.ts'
+import { XLSX, multipart } from '../exchange/multipart.ts'
 import { type Operation, type Parameter, type Schema, resolve } from './contract.ts'
 import { BAD_PATH_VALUES, type Known, ODD_TEXT, valid, wellFormed, wrongType } from './generators.ts'
 
@@ -223,7 +224,33 @@ function breakers(op: Operation, context: RequestContext): Breaker[] {
     }
     if (json.properties && !handlerValidates) list.push(...bodyFieldBreakers(json))
   }
+  if (op.bodies['multipart/form-data']) list.push(...uploadBreakers())
   return list
+}
+
+let hostile: HostileFile[] | undefined
+
+/**
+ * Hostile spreadsheets and malformed multipart (issue 16): each must be refused as a client's
+ * mistake, whatever else the request says, and never cost the service its memory or its turn.
+ */
+function uploadBreakers(): Breaker[] {
+  hostile ??= hostileFiles()
+  const files = hostile
+  return [
+    (r) =>
+      fc.constantFrom(...files).map((file) => {
+        const form = multipart([{ field: 'file', filename: file.filename, contentType: file.filename.endsWith('.csv') ? 'text/csv' : XLSX, data: file.data }])
+        // A refusal of the file, or of the request before the file is read; one that claims much but holds little is only held to the invariants.
+        const answer = file.status >= 400 ? { statuses: [file.status, 400, 403, 404, 429] } : { anyStatus: true }
+        return { ...r, kind: `hostile spreadsheet: ${file.name}`, payload: form.payload, headers: { ...r.headers, 'content-type': form.headers['content-type']! }, ...answer }
+      }),
+    (r) =>
+      fc.constantFrom(
+        { kind: 'multipart without a boundary', type: 'multipart/form-data', payload: 'Reference\r\nR1\r\n' },
+        { kind: 'multipart cut short', type: 'multipart/form-data; boundary=cut', payload: '--cut\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nReference\r\nR1' }
+      ).map(({ kind, type, payload }) => ({ ...r, kind, payload, headers: { ...r.headers, 'content-type': type }, statuses: [400, 403, 404] }))
+  ]
 }
 
 /** Breaks one top-level field of a JSON body that the schema validates. */

@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
-import { HttpProblem, conflict, notFound } from '../../problems.ts'
+import { HttpProblem, conflict, notFound, tooManyRequests } from '../../problems.ts'
 import type { Principal } from '../access/roles.ts'
 import type { Actor } from '../audit/audit.repository.ts'
 import * as forces from '../forces/forces.repository.ts'
@@ -19,10 +19,11 @@ import {
   sheetCells,
   sheetsToDocument
 } from './register-sheets.ts'
-import { readCsv } from './sheets/csv.ts'
-import { SheetFileError, SheetLimitError } from './sheets/errors.ts'
-import { type ParsedSheet, type SheetSpec, type Table, matchSheets, parseSheet } from './sheets/layout.ts'
-import { readWorkbook, writeWorkbook } from './sheets/xlsx.ts'
+import { type UploadReading, type UploadedFile } from './read-upload.ts'
+import { SIZE_LIMITS, SheetFileError, SheetLimitError } from './sheets/errors.ts'
+import type { ParsedSheet, SheetSpec } from './sheets/layout.ts'
+import { writeWorkbook } from './sheets/xlsx.ts'
+import { ReadersBusy, readUploadInWorker } from './upload-readers.ts'
 import { IMPORT_RESULT_LIMITS } from './exchange.schemas.ts'
 import { clip } from '../../schemas/limits.ts'
 
@@ -55,12 +56,7 @@ export async function* exportCsv(db: Db, force: string, spec: SheetSpec): AsyncG
 
 // ---- import ----
 
-export interface UploadedFile {
-  /** The form field it came in. */
-  field: string
-  filename: string
-  data: Buffer
-}
+export type { UploadedFile } from './read-upload.ts'
 
 export type ImportInput = { kind: 'document'; data: unknown } | { kind: 'files'; files: UploadedFile[] }
 
@@ -76,30 +72,32 @@ export interface ImportResult {
 const fromDocument = (problems: Array<{ path: string; message: string }>): SheetImportProblem[] =>
   problems.map((p) => ({ sheet: null, row: null, column: null, field: p.path.split('/').filter(Boolean).at(-1) ?? null, path: p.path, message: p.message }))
 
-const isWorkbook = (file: UploadedFile) => file.data.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
-
-/** A file the import cannot read at all: one message, 400 (or 413 for one too large). */
-function unreadable(error: SheetFileError, file: UploadedFile): HttpProblem {
-  const status = error instanceof SheetLimitError ? 413 : 400
-  return new HttpProblem(status, status === 413 ? 'body-too-large' : 'unreadable-file', status === 413 ? 'File too large' : 'Unreadable file', `${file.filename || file.field}: ${error.message}`)
+/**
+ * A file the import cannot read at all: one message. 400 for a file that is not a spreadsheet, 413
+ * for one past a size limit, 422 for one beyond Excel's grid or the time a reading may take; a
+ * limit is named (`limit`, `max`) so a client can tell which.
+ */
+function unreadable(error: SheetFileError): HttpProblem {
+  if (!(error instanceof SheetLimitError)) return new HttpProblem(400, 'unreadable-file', 'Unreadable file', error.message)
+  const extras = { limit: error.limit, max: error.max }
+  if (SIZE_LIMITS.has(error.limit)) return new HttpProblem(413, 'body-too-large', 'File too large', error.message, extras)
+  return new HttpProblem(422, 'file-beyond-limits', 'File cannot be read within limits', error.message, extras)
 }
 
-/** Every uploaded file as tables: a workbook gives its sheets; a CSV file is one sheet named after its field or file. */
-async function tablesOf(files: UploadedFile[]): Promise<Table[]> {
-  const tables: Table[] = []
-  for (const file of files) {
-    try {
-      if (isWorkbook(file)) tables.push(...(await readWorkbook(file.data)))
-      else {
-        const named = file.field !== 'file' && file.field !== 'files' ? file.field : file.filename.replace(/\.[^.]*$/, '')
-        tables.push({ name: named, rows: readCsv(file.data) })
-      }
-    } catch (error) {
-      if (error instanceof SheetFileError) throw unreadable(error, file)
-      throw error
+/** The files read in a worker (see upload-readers.ts), as the register's sheets or a refusal. */
+async function readFiles(files: UploadedFile[], force: string): Promise<UploadReading> {
+  try {
+    return await readUploadInWorker(files, force)
+  } catch (error) {
+    if (error instanceof SheetFileError) throw unreadable(error)
+    if (error instanceof ReadersBusy && error.scope === 'owner') {
+      throw tooManyRequests(`An upload for ${force} is being read already: wait for it to finish.`, { 'retry-after': String(error.retryAfterSeconds) })
     }
+    if (error instanceof ReadersBusy) {
+      throw new HttpProblem(503, 'busy', 'Service busy', 'Every upload reader is busy: try again shortly.', {}, { 'retry-after': String(error.retryAfterSeconds) })
+    }
+    throw error
   }
-  return tables
 }
 
 /**
@@ -133,26 +131,16 @@ export async function importRegister(
   const problems: SheetImportProblem[] = []
   let sheets: Map<SheetSpec, ParsedSheet> | null = null
   if (input.kind === 'files') {
-    const tables = await tablesOf(input.files)
-    let { matched, unknown } = matchSheets(REGISTER_SHEETS, tables)
-    // One CSV file whatever its name: the findings, as most registers are a single list.
-    if (matched.size === 0 && tables.length === 1 && input.files.length === 1 && !isWorkbook(input.files[0]!)) {
-      matched = new Map([[FINDINGS_SHEET.name, tables[0]!]])
-      unknown = []
-    }
-    for (const name of unknown) warnings.push(`Sheet "${name}" is not part of a register and was ignored.`)
-    if (matched.size === 0) {
+    const reading = await readFiles(input.files, force)
+    warnings.push(...reading.warnings)
+    if (reading.sheets.length === 0) {
       const names = REGISTER_SHEETS.map((s) => `"${s.name}"`).join(', ')
       return result(false, null, [{ sheet: null, row: null, column: null, field: null, path: null, message: `No sheet of a register was found: name the sheets (or CSV files) ${names}.` }], warnings)
     }
     sheets = new Map()
-    for (const spec of REGISTER_SHEETS) {
-      const table = matched.get(spec.name)
-      if (!table) continue
-      const parsed = parseSheet(spec, table.rows, table.name)
-      sheets.set(spec, parsed)
-      problems.push(...parsed.problems.map((p) => ({ ...p, path: null })))
-      for (const column of parsed.ignoredColumns) warnings.push(`Sheet "${table.name}": column "${column}" is not part of a register and was ignored.`)
+    for (const { spec: name, parsed } of reading.sheets) {
+      sheets.set(REGISTER_SHEETS.find((spec) => spec.name === name)!, parsed)
+      for (const p of parsed.problems) problems.push({ ...p, path: null })
     }
   } else if (typeof documentForce === 'string' && documentForce !== force) {
     return result(false, null, [{ sheet: null, row: null, column: null, field: 'force', path: '/force', message: `the document is the register of ${documentForce}, not ${force}` }], warnings)

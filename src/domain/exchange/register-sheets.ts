@@ -256,28 +256,44 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
     for (const key of keys) if (has(values, key)) (target as Row)[key] = values[key]
   }
 
+  // Every lookup below is by key, never a search of a list: a sheet may have a couple of hundred thousand rows.
   const groups = base.governanceGroups.map((g) => ({ ...g }))
+  const groupAt = new Map(groups.map((g, i) => [g.name, i]))
   for (const { values, origin } of records(GROUPS_SHEET)) {
-    let group = groups.find((g) => g.name === values.name)
-    if (!group) groups.push((group = { name: values.name as string, chair: null, meetingFrequency: null }))
-    set(group, values, ['chair', 'meetingFrequency'])
-    origins.set(`/governanceGroups/${groups.indexOf(group)}`, origin)
+    const name = values.name as string
+    if (!groupAt.has(name)) groupAt.set(name, groups.push({ name, chair: null, meetingFrequency: null }) - 1)
+    const index = groupAt.get(name)!
+    set(groups[index]!, values, ['chair', 'meetingFrequency'])
+    origins.set(`/governanceGroups/${index}`, origin)
   }
 
   const inspections = base.inspections.map((i) => ({ ...i }))
+  const inspectionAt = new Map(inspections.map((inspection, i) => [inspection.key, i]))
   for (const { values, origin } of records(INSPECTIONS_SHEET)) {
-    let inspection = inspections.find((i) => i.key === values.key)
-    if (!inspection) {
-      inspection = { key: values.key as string, title: '', kind: 'other', category: 'other_national_thematic', scope: 'force', year: null }
-      inspections.push(inspection)
-    }
-    set(inspection, values, ['title', 'label', 'kind', 'category', 'scope', 'year', 'startedOn', 'endedOn', 'publishedOn', 'framework', 'milestones'])
-    origins.set(`/inspections/${inspections.indexOf(inspection)}`, origin)
+    const key = values.key as string
+    if (!inspectionAt.has(key)) inspectionAt.set(key, inspections.push({ key, title: '', kind: 'other', category: 'other_national_thematic', scope: 'force', year: null }) - 1)
+    const index = inspectionAt.get(key)!
+    set(inspections[index]!, values, ['title', 'label', 'kind', 'category', 'scope', 'year', 'startedOn', 'endedOn', 'publishedOn', 'framework', 'milestones'])
+    origins.set(`/inspections/${index}`, origin)
   }
 
   const findings: DocumentFinding[] = base.findings.map((f) => ({ ...f, actions: [...(f.actions ?? [])], updates: [...(f.updates ?? [])], reviews: [...(f.reviews ?? [])] }))
   const byReference = new Map(findings.map((f) => [f.reference, f]))
-  const at = (f: DocumentFinding) => `/findings/${findings.indexOf(f)}`
+  const findingAt = new Map(findings.map((f, i) => [f, i]))
+  const at = (f: DocumentFinding) => `/findings/${findingAt.get(f)}`
+  /** Puts `item` in `list` in place of the one with its id, or at the end; `ids` indexes the list by id and is kept up to date. */
+  const place = <T extends { id: string }>(list: T[], ids: Map<string, number>, item: T): number => {
+    const index = ids.get(item.id) ?? list.length
+    list[index] = item
+    ids.set(item.id, index)
+    return index
+  }
+  const idsOf = new Map<object[], Map<string, number>>()
+  const ids = (list: Array<{ id: string }>) => {
+    let index = idsOf.get(list)
+    if (!index) idsOf.set(list, (index = new Map(list.map((item, i) => [item.id, i]))))
+    return index
+  }
   for (const { values, origin } of records(FINDINGS_SHEET)) {
     const reference = values.reference as string
     let finding = byReference.get(reference)
@@ -290,7 +306,7 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
       if (missing.length > 0) continue
       const text = values.text as string
       finding = { reference, kind: 'recommendation', scope: 'force', title: titleFrom(text), text, status: 'open', portalStatus: 'open', actions: [], updates: [], reviews: [] }
-      findings.push(finding)
+      findingAt.set(finding, findings.push(finding) - 1)
       byReference.set(reference, finding)
     }
     set(finding, values, ['kind', 'text', 'inspection', 'parent', 'deadlineText', 'dueDate', 'forceLead', 'deliveryLead', 'governanceGroup', 'statusNote', 'portalNote', 'supersededBy'])
@@ -325,7 +341,13 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
   for (const [finding, list] of listed) finding.actions = list.sort((a, b) => a.position - b.position).map(({ text, status }) => ({ text, status }))
 
   const updatesById = new Map<string, NonNullable<DocumentFinding['updates']>[number]>()
-  for (const f of findings) for (const u of f.updates ?? []) updatesById.set(u.id, u)
+  const updateOwner = new Map<object, { finding: DocumentFinding; index: number }>()
+  for (const f of findings) {
+    f.updates!.forEach((u, index) => {
+      updatesById.set(u.id, u)
+      updateOwner.set(u, { finding: f, index })
+    })
+  }
   for (const { values, origin } of records(UPDATES_SHEET)) {
     const finding = byReference.get(values.finding as string)
     if (!finding) {
@@ -334,11 +356,10 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
     }
     const id = (values.id as string | null) ?? derivedId('update', base.force, finding.reference, String(values.createdAt), String(values.position))
     const update = { id, createdAt: values.createdAt as string, position: values.position as string, activities: values.activities as string, impact: (values.impact as string | null) ?? null, evidence: (values.evidence as never) ?? [], ongoingActions: updatesById.get(id)?.ongoingActions ?? [] }
-    const index = finding.updates!.findIndex((u) => u.id === id)
-    if (index >= 0) finding.updates![index] = update
-    else finding.updates!.push(update)
+    const index = place(finding.updates!, ids(finding.updates!), update)
     updatesById.set(id, update)
-    origins.set(`${at(finding)}/updates/${finding.updates!.indexOf(update)}`, origin)
+    updateOwner.set(update, { finding, index })
+    origins.set(`${at(finding)}/updates/${index}`, origin)
   }
 
   for (const { values, origin } of records(ONGOING_ACTIONS_SHEET)) {
@@ -357,11 +378,9 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
       ...(values.dates ? { dates: values.dates as never } : {})
     }
     const list = (update.ongoingActions ??= [])
-    const index = list.findIndex((a) => a.id === id)
-    if (index >= 0) list[index] = action
-    else list.push(action)
-    const finding = findings.find((f) => f.updates?.includes(update))!
-    origins.set(`${at(finding)}/updates/${finding.updates!.indexOf(update)}/ongoingActions/${list.indexOf(action)}`, origin)
+    const index = place(list, ids(list), action)
+    const owner = updateOwner.get(update)!
+    origins.set(`${at(owner.finding)}/updates/${owner.index}/ongoingActions/${index}`, origin)
   }
 
   for (const { values, origin } of records(REVIEWS_SHEET)) {
@@ -372,10 +391,8 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
     }
     const id = (values.id as string | null) ?? derivedId('review', base.force, finding.reference, String(values.createdAt), String(values.outcome))
     const review = { id, createdAt: values.createdAt as string, outcome: values.outcome as never, rationale: values.rationale as string, governanceGroup: (values.governanceGroup as string | null) ?? null }
-    const index = finding.reviews!.findIndex((r) => r.id === id)
-    if (index >= 0) finding.reviews![index] = review
-    else finding.reviews!.push(review)
-    origins.set(`${at(finding)}/reviews/${finding.reviews!.indexOf(review)}`, origin)
+    const index = place(finding.reviews!, ids(finding.reviews!), review)
+    origins.set(`${at(finding)}/reviews/${index}`, origin)
   }
 
   return { doc: { format: DOCUMENT_FORMAT, force: base.force, governanceGroups: groups, inspections, findings }, origins, problems }

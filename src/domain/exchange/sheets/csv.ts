@@ -1,9 +1,5 @@
 import { CsvParseError, SheetLimitError } from './errors.ts'
-import { DEFAULT_LIMITS } from './table.ts'
-
-export interface CsvOptions {
-  maxRows?: number
-}
+import { DEFAULT_LIMITS, type SheetCell, type SheetLimits, type SheetRow, type SheetUsage, columnLetters, newUsage } from './table.ts'
 
 const DELIMITERS = [',', ';', '\t'] as const
 const UTF8_BOM = [0xef, 0xbb, 0xbf]
@@ -57,30 +53,46 @@ export function sniffDelimiter(text: string): string {
 /**
  * RFC 4180 records: quoted fields may hold delimiters, doubled quotes and line breaks; lines end in
  * CRLF, LF or CR. A quote inside an unquoted field, or after a closing quote, is kept as a character,
- * as Excel does. Every line is a row, blank ones too, so row numbers match what Excel shows; a final
- * line break does not start a row.
+ * as Excel does. Every record counts as a row, blank ones too, so row numbers match what Excel shows;
+ * a final line break does not start a row. Only fields with text are kept (see Table), and the
+ * limits on rows, columns and cells are checked as the text is read.
  */
-export function readCsv(input: string | Buffer, options: CsvOptions = {}): string[][] {
-  const maxRows = options.maxRows ?? DEFAULT_LIMITS.maxRows
+export function readCsv(input: string | Buffer, limits: Partial<SheetLimits> = {}, usage: SheetUsage = newUsage()): SheetRow[] {
+  const caps = { ...DEFAULT_LIMITS, ...limits }
   const text = (typeof input === 'string' ? input : decodeText(input)).replace(/^\uFEFF/, '')
   const delimiter = sniffDelimiter(text)
-  const rows: string[][] = []
-  let row: string[] = []
+  const rows: SheetRow[] = []
+  let cells: SheetCell[] = []
+  let rowNumber = 1
+  let column = 0
   let field = ''
   let fieldStart = true
   let line = 1
   let i = 0
 
   const endField = () => {
-    row.push(field)
+    if (field !== '') {
+      if (column >= caps.maxColumns) {
+        throw new SheetLimitError(
+          `The file has a value in column ${columnLetters(column)} of row ${rowNumber}, beyond the first ${caps.maxColumns.toLocaleString('en-GB')} columns.`,
+          'maxColumns',
+          caps.maxColumns
+        )
+      }
+      if (++usage.cells > caps.maxCells) throw new SheetLimitError(`The upload holds more than ${caps.maxCells.toLocaleString('en-GB')} values.`, 'maxCells', caps.maxCells)
+      cells.push({ column, value: field })
+    }
+    column++
     field = ''
     fieldStart = true
   }
   const endRow = () => {
     endField()
-    rows.push(row)
-    row = []
-    if (rows.length > maxRows) throw new SheetLimitError(`The file has more than ${maxRows.toLocaleString('en-GB')} rows.`, 'maxRows', maxRows)
+    if (rowNumber > caps.maxRows) throw new SheetLimitError(`The file has more than ${caps.maxRows.toLocaleString('en-GB')} rows.`, 'maxRows', caps.maxRows)
+    if (cells.length > 0) rows.push({ number: rowNumber, cells })
+    cells = []
+    column = 0
+    rowNumber++
   }
 
   while (i < text.length) {
@@ -111,6 +123,6 @@ export function readCsv(input: string | Buffer, options: CsvOptions = {}): strin
       i++
     }
   }
-  if (!fieldStart || row.length > 0) endRow()
+  if (!fieldStart || column > 0) endRow()
   return rows
 }

@@ -1,6 +1,6 @@
 /**
  * Errors about a file as a whole, as opposed to the problems found in its rows: the caller
- * answers these with one message (and, for a limit, 413) instead of a list of problems.
+ * answers these with one message (and, for a limit, 413 or 422) instead of a list of problems.
  */
 export class SheetFileError extends Error {
   override name = 'SheetFileError'
@@ -22,7 +22,26 @@ export class WorkbookReadError extends SheetFileError {
   override name = 'WorkbookReadError'
 }
 
-export type SheetLimit = 'maxRows' | 'maxColumns' | 'maxUncompressedBytes' | 'maxCellText'
+/**
+ * The limits a file can meet. The first are sizes (the file is too large: 413); the last two say the
+ * file is not one Excel could have written, or takes more than a reading may (422).
+ */
+export const SHEET_LIMITS = [
+  'maxRows',
+  'maxColumns',
+  'maxCells',
+  'maxSharedStrings',
+  'maxSharedStringChars',
+  'maxUncompressedBytes',
+  'maxCellText',
+  'maxParseMemory',
+  'excelGrid',
+  'maxParseTime'
+] as const
+export type SheetLimit = (typeof SHEET_LIMITS)[number]
+
+/** Limits whose refusal means "too large" rather than "cannot be processed". */
+export const SIZE_LIMITS: ReadonlySet<SheetLimit> = new Set(['maxRows', 'maxColumns', 'maxCells', 'maxSharedStrings', 'maxSharedStringChars', 'maxUncompressedBytes', 'maxCellText', 'maxParseMemory'])
 
 /** A file, or a value being written, is larger than the codec accepts. */
 export class SheetLimitError extends SheetFileError {

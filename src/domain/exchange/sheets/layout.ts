@@ -1,7 +1,7 @@
-import type { Cell, Table } from './table.ts'
+import { type Cell, type SheetRow, type Table, columnLetters } from './table.ts'
 import { type ColumnType, cellText, readValue } from './values.ts'
 
-export type { Cell, Table } from './table.ts'
+export type { Cell, SheetRow, Table } from './table.ts'
 export { type ColumnType, formatCell } from './values.ts'
 
 export interface ColumnSpec {
@@ -91,13 +91,6 @@ function headerText(cell: Cell): string | null {
   return text === null ? null : text.replace(/\s+/g, ' ')
 }
 
-/** A, B ... Z, AA ...: how a user finds a column that has no header. */
-function columnLetter(index: number): string {
-  let letters = ''
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters
-  return letters
-}
-
 function quote(cell: Cell): string {
   const text = cellText(cell) ?? ''
   return text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH - 1)}…` : text
@@ -114,12 +107,12 @@ function anchorOf(spec: SheetSpec): ColumnSpec | undefined {
   return spec.columns.find((column) => column.required) ?? spec.columns[0]
 }
 
-/** The row index of the header: the first of the top rows with the anchor column and another known one. */
-function findHeader(spec: SheetSpec, rows: Cell[][]): number | null {
+/** The index in `rows` of the header: the first of the top rows with the anchor column and another known one. */
+function findHeader(spec: SheetSpec, rows: SheetRow[]): number | null {
   const anchor = anchorOf(spec)
   const needed = Math.min(2, spec.columns.length)
-  for (let r = 0; r < Math.min(HEADER_SEARCH_ROWS, rows.length); r++) {
-    const found = new Set((rows[r] ?? []).map((cell) => columnFor(spec, cell)).filter((column) => column !== undefined))
+  for (let r = 0; r < rows.length && rows[r]!.number <= HEADER_SEARCH_ROWS; r++) {
+    const found = new Set(rows[r]!.cells.map((cell) => columnFor(spec, cell.value)).filter((column) => column !== undefined))
     if (anchor && found.has(anchor) && found.size >= needed) return r
   }
   return null
@@ -131,26 +124,26 @@ interface HeaderLayout {
   unknownHeaders: string[]
 }
 
-function readHeader(spec: SheetSpec, header: Cell[], rowNumber: number, problem: (p: Omit<SheetProblem, 'sheet'>) => void): HeaderLayout {
+function readHeader(spec: SheetSpec, header: SheetRow, problem: (p: Omit<SheetProblem, 'sheet'>) => void): HeaderLayout {
   const columns = new Map<number, { spec: ColumnSpec; header: string }>()
   const unknownHeaders: string[] = []
   const seen = new Map<string, string>()
-  header.forEach((cell, index) => {
+  for (const { column: index, value: cell } of header.cells) {
     const text = headerText(cell)
-    if (text === null) return
+    if (text === null) continue
     const column = columnFor(spec, cell)
     if (column === undefined) {
       unknownHeaders.push(text)
-      return
+      continue
     }
     const earlier = seen.get(column.key)
     if (earlier !== undefined) {
-      problem({ row: rowNumber, column: text, field: column.key, message: `Both "${earlier}" and "${text}" look like the ${column.header} column; keep one of them` })
-      return
+      problem({ row: header.number, column: text, field: column.key, message: `Both "${earlier}" and "${text}" look like the ${column.header} column; keep one of them` })
+      continue
     }
     seen.set(column.key, text)
     columns.set(index, { spec: column, header: text })
-  })
+  }
   for (const column of spec.columns) {
     if (column.required && !seen.has(column.key)) {
       const others = (column.aliases ?? []).map((alias) => `"${alias}"`)
@@ -167,7 +160,7 @@ function readHeader(spec: SheetSpec, header: Cell[], rowNumber: number, problem:
  * value must still be valid: each one that is not becomes a problem naming the row and column as
  * the user sees them. `sheetName` is the name problems report (the tab's own name, by default the spec's).
  */
-export function parseSheet(spec: SheetSpec, rows: Cell[][], sheetName: string = spec.name): ParsedSheet {
+export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string = spec.name): ParsedSheet {
   const problems: SheetProblem[] = []
   const problem = (p: Omit<SheetProblem, 'sheet'>) => problems.push({ sheet: sheetName, ...p })
   const headerIndex = findHeader(spec, rows)
@@ -182,30 +175,34 @@ export function parseSheet(spec: SheetSpec, rows: Cell[][], sheetName: string = 
     return { sheet: sheetName, records: [], problems, ignoredColumns: [], headers: {} }
   }
 
-  const { columns, unknownHeaders } = readHeader(spec, rows[headerIndex] ?? [], headerIndex + 1, problem)
+  const header = rows[headerIndex]!
+  const { columns, unknownHeaders } = readHeader(spec, header, problem)
+  const named = new Set(header.cells.filter((cell) => headerText(cell.value) !== null).map((cell) => cell.column))
   const headerless = new Set<number>()
   const records: ParsedSheet['records'] = []
   for (let r = headerIndex + 1; r < rows.length; r++) {
-    const row = rows[r] ?? []
-    row.forEach((cell, index) => {
-      if (!columns.has(index) && headerText(rows[headerIndex]?.[index] ?? null) === null && cellText(cell) !== null) headerless.add(index)
-    })
-    if (![...columns.keys()].some((index) => cellText(row[index] ?? null) !== null)) continue
+    const row = rows[r]!
+    const cells = new Map<number, Cell>()
+    for (const { column, value } of row.cells) {
+      if (columns.has(column)) cells.set(column, value)
+      else if (!named.has(column) && cellText(value) !== null) headerless.add(column)
+    }
+    if (![...cells.values()].some((cell) => cellText(cell) !== null)) continue
     const values: Record<string, unknown> = {}
-    for (const [index, { spec: column, header }] of columns) {
-      const cell = row[index] ?? null
+    for (const [index, { spec: column, header: name }] of columns) {
+      const cell = cells.get(index) ?? null
       const reading = readValue(cell, column)
       if ('reason' in reading) {
-        problem({ row: r + 1, column: header, field: column.key, message: `${header} "${quote(cell)}" ${reading.reason}` })
+        problem({ row: row.number, column: name, field: column.key, message: `${name} "${quote(cell)}" ${reading.reason}` })
       } else if (reading.value === null && column.required) {
-        problem({ row: r + 1, column: header, field: column.key, message: `${header} is empty; a value is required` })
+        problem({ row: row.number, column: name, field: column.key, message: `${name} is empty; a value is required` })
       } else {
         values[column.key] = reading.value
       }
     }
-    records.push({ row: r + 1, values })
+    records.push({ row: row.number, values })
   }
-  const unnamed = [...headerless].sort((a, b) => a - b).map((index) => `Column ${columnLetter(index)} (no header)`)
+  const unnamed = [...headerless].sort((a, b) => a - b).map((index) => `Column ${columnLetters(index)} (no header)`)
   const headers = Object.fromEntries([...columns.values()].map(({ spec: column, header }) => [column.key, header]))
   return { sheet: sheetName, records, problems, ignoredColumns: [...unknownHeaders, ...unnamed], headers }
 }

@@ -3,11 +3,11 @@ import type ExcelJS from 'exceljs'
 /** exceljs is large: loaded on the first spreadsheet, not at every start of the service. */
 let excel: Promise<typeof ExcelJS> | undefined
 const loadExcel = () => (excel ??= import('exceljs').then((module) => module.default))
-import { SheetLimitError, WorkbookReadError } from './errors.ts'
-import { type Cell, DEFAULT_LIMITS, MAX_CELL_TEXT, type SheetLimits, type Table } from './table.ts'
-import { checkWorkbookArchive } from './zip-guard.ts'
+import { SheetLimitError } from './errors.ts'
+import { type Cell, MAX_CELL_TEXT } from './table.ts'
 
 export type { Cell, Table } from './table.ts'
+export { readWorkbook } from './xlsx-reader.ts'
 
 export interface SheetToWrite {
   name: string
@@ -19,66 +19,6 @@ const MIN_WIDTH = 8
 const MAX_WIDTH = 60
 /** Rows looked at when sizing a column: enough to be representative, few enough to stay quick. */
 const WIDTH_SAMPLE = 500
-
-/** What the user sees in a cell, whatever exceljs made of it. */
-function plainValue(value: ExcelJS.CellValue): Cell {
-  if (value === null || value === undefined) return null
-  if (typeof value !== 'object' || value instanceof Date) return value
-  if ('richText' in value) return value.richText.map((run) => run.text).join('')
-  // A hyperlink's display text may itself be rich text.
-  if ('hyperlink' in value) return plainValue(value.text as ExcelJS.CellValue)
-  if ('formula' in value || 'sharedFormula' in value) {
-    // The cached result is what Excel shows; without one (a file never opened in Excel) there is nothing to read.
-    return value.result === undefined ? null : plainValue(value.result)
-  }
-  if ('error' in value) return value.error
-  return null
-}
-
-function worksheetRows(Excel: typeof ExcelJS, worksheet: ExcelJS.Worksheet, limits: SheetLimits): Cell[][] {
-  const rows: Cell[][] = []
-  worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: Cell[] = []
-    row.eachCell({ includeEmpty: false }, (cell, column) => {
-      // A merged range keeps its value in the top-left cell only.
-      if (cell.type === Excel.ValueType.Merge) return
-      const value = plainValue(cell.value)
-      if (value === null) return
-      if (column > limits.maxColumns) {
-        throw new SheetLimitError(
-          `Sheet "${worksheet.name}" has a value in ${cell.address}, beyond the first ${limits.maxColumns.toLocaleString('en-GB')} columns; delete it or move it.`,
-          'maxColumns',
-          limits.maxColumns
-        )
-      }
-      while (cells.length < column - 1) cells.push(null)
-      cells[column - 1] = value
-    })
-    if (cells.length === 0) return
-    while (rows.length < rowNumber - 1) rows.push([])
-    rows[rowNumber - 1] = cells
-  })
-  return rows
-}
-
-/**
- * Every sheet of an xlsx workbook as plain cells, in the workbook's order, hidden sheets included.
- * The archive is checked against the limits before exceljs sees it; anything exceljs cannot open
- * becomes a WorkbookReadError.
- */
-export async function readWorkbook(data: Buffer, limits: Partial<SheetLimits> = {}): Promise<Table[]> {
-  const caps = { ...DEFAULT_LIMITS, ...limits }
-  await checkWorkbookArchive(data, caps)
-  const Excel = await loadExcel()
-  const workbook = new Excel.Workbook()
-  try {
-    await workbook.xlsx.load(data as unknown as ExcelJS.Buffer)
-  } catch (error) {
-    // The cause is for the log; the user can only re-save the file.
-    throw new WorkbookReadError('The workbook could not be read: it may be damaged. Open it in Excel and save a copy as .xlsx.', { cause: error })
-  }
-  return workbook.worksheets.map((worksheet) => ({ name: worksheet.name, rows: worksheetRows(Excel, worksheet, caps) }))
-}
 
 /**
  * Characters XML cannot carry (a vertical tab pasted from Word, say) are written in the _xHHHH_

@@ -20,14 +20,33 @@ const upload = (description: string) => Type.String({ format: 'binary', maxLengt
 
 const sheetFields = Object.fromEntries(Object.keys(SHEET_SLUGS).map((slug) => [slug, upload(`A CSV file of the ${SHEET_SLUGS[slug]!.name} sheet.`)]))
 
+/**
+ * The multipart parser throws plain errors for a body it cannot read (no boundary, cut short, a
+ * malformed part header): the client's mistake, answered 400. Its limit errors carry their own status.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (error instanceof HttpProblem || (typeof error === 'object' && error !== null && 'statusCode' in error)) return error
+  const noBoundary = error instanceof Error && /boundary/i.test(error.message)
+  return new HttpProblem(
+    400,
+    'malformed-body',
+    'Malformed request body',
+    noBoundary ? 'The Content-Type multipart/form-data has no boundary parameter.' : 'The multipart/form-data body is cut short or malformed.'
+  )
+}
+
 async function readFiles(request: FastifyRequest): Promise<exchange.UploadedFile[]> {
   const files: exchange.UploadedFile[] = []
   let total = 0
-  for await (const part of request.files()) {
-    const data = await part.toBuffer()
-    total += data.length
-    if (total > IMPORT_LIMIT_BYTES) throw new HttpProblem(413, 'body-too-large', 'Body too large', `The files come to more than ${IMPORT_LIMIT_BYTES} bytes.`)
-    files.push({ field: part.fieldname, filename: part.filename, data })
+  try {
+    for await (const part of request.files()) {
+      const data = await part.toBuffer()
+      total += data.length
+      if (total > IMPORT_LIMIT_BYTES) throw new HttpProblem(413, 'body-too-large', 'Body too large', `The files come to more than ${IMPORT_LIMIT_BYTES} bytes.`)
+      files.push({ field: part.fieldname, filename: part.filename, data })
+    }
+  } catch (error) {
+    throw malformedMultipart(error)
   }
   if (files.length === 0) throw badRequest('Send the register as files in multipart/form-data: one XLSX workbook, or CSV files named after their sheets.')
   return files
@@ -91,13 +110,21 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         response: {
           200: ref(ImportResultSchema),
-          400: problem('A file that cannot be read, or a national key without `force`.'),
+          400: problem('A file that cannot be read (not a spreadsheet, a damaged zip, malformed multipart, JSON nested deeper than 64 levels), or a national key without `force`.'),
           403: problem('A force key importing into another force.'),
           404: problem('No such force.'),
           409: problem('The register changed under the import: try again.'),
-          413: problem('The upload is larger than 25 MiB.'),
+          413: problem(
+            'The upload is larger than 25 MiB, or a spreadsheet holds more than a reading takes: rows (200,000 a sheet), columns (1,000), values (1,000,000), shared strings (500,000; 30,000,000 characters), inflated size (100 MB), text in a cell (32,767) or memory (256 MB). `limit` and `max` name the limit.'
+          ),
           415: problem('Neither JSON nor multipart/form-data.'),
-          422: { description: 'The import has problems and wrote nothing: the problems are listed.', content: { 'application/problem+json': { schema: Type.Unsafe({ $ref: 'Problem#' }) } } }
+          429: problem('An upload for this force is being read already (or a rate limit): retry after Retry-After seconds.'),
+          503: problem('Every upload reader is busy, or the database is unreachable: retry after Retry-After seconds.'),
+          422: {
+            description:
+              'The import has problems and wrote nothing: the problems are listed. Or a spreadsheet cannot be read within limits: a coordinate beyond Excel\'s grid (`limit: excelGrid`) or a reading longer than 30 s (`maxParseTime`).',
+            content: { 'application/problem+json': { schema: Type.Unsafe({ $ref: 'Problem#' }) } }
+          }
         }
       }
     },
