@@ -221,7 +221,7 @@ export async function listKeys(
     }
     force = principal.force
   }
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'uuid'])
   const rows = await keys.list(db, {
     force,
     includeRevoked: query.includeRevoked ?? false,

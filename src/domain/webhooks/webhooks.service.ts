@@ -73,7 +73,7 @@ async function visible(db: Executor, principal: Principal, id: string): Promise<
 
 export async function listWebhooks(db: Db, principal: Principal, query: Static<typeof WebhookListQuery> & { limit: number }) {
   const force = forceForRead(principal, query.force)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'uuid'])
   const rows = await repo.list(db, { force, after: after && { createdAt: after[0], id: after[1] }, limit: query.limit + 1 })
   return toPage(rows, query.limit, toWebhook, (row) => [row.created_at, row.id])
 }
@@ -140,7 +140,7 @@ export async function deleteWebhook(db: Db, principal: Principal, actor: Actor, 
 
 export async function listDeliveries(db: Db, principal: Principal, webhookId: string, query: Static<typeof DeliveryListQuery> & { limit: number }) {
   await visible(db, principal, webhookId)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'uuid'])
   const rows = await repo.deliveries(db, webhookId, { status: query.status, after: after && { createdAt: after[0], id: after[1] }, limit: query.limit + 1 })
   const attempts = await repo.attemptsOf(db, rows.slice(0, query.limit).map((r) => r.id))
   return toPage(rows, query.limit, (row) => toDelivery(row, attempts), (row) => [row.created_at, row.id])
