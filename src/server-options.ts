@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.ts'
 import { securityHeaders } from './plugins/external/helmet.ts'
+import { REDACTED, scrubSecrets, serializeRequest } from './log-redaction.ts'
 import { REQUEST_ID_PATTERN } from './schemas/common.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import type { RateLimitSettings } from './domain/rate-limits/rate-limiter.ts'
@@ -28,21 +29,32 @@ export function serverOptions(
   return {
     logger: {
       level: config.logLevel,
+      // The request's target is logged with secret-named query parameters censored (log-redaction.ts).
+      serializers: { req: serializeRequest },
       // Belt and braces: the default serializers log no headers and no bodies, and our own lines name a
       // key by its prefix only; should anything still log a header or a secret, it comes out censored.
       redact: {
         paths: [
           'req.headers.authorization',
+          'req.headers.Authorization',
+          'req.headers["proxy-authorization"]',
+          'req.headers["x-api-key"]',
           'req.headers.cookie',
           'req.headers["idempotency-key"]',
           'headers.authorization',
+          'headers.Authorization',
+          'headers["proxy-authorization"]',
+          'headers["x-api-key"]',
           'headers.cookie',
           'headers["idempotency-key"]',
           'secret',
           '*.secret'
         ],
-        censor: '[redacted]'
-      }
+        censor: REDACTED
+      },
+      // And last, on the written line itself: any of our secrets, wherever it got in (an error's
+      // message, a path, a field no rule names), is cut to the prefix the key list shows anyway.
+      hooks: { streamWrite: scrubSecrets }
     },
     // Honour a caller's X-Request-Id when it looks like one, so logs join up across systems.
     requestIdHeader: false,
