@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import type { Db, Executor } from '../../db/database.ts'
-import { invalidField, notFound } from '../../problems.ts'
+import { invalidField, notFound, secretNotReplayed } from '../../problems.ts'
 import { type Principal, canSeeForce } from '../access/roles.ts'
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
 import { assertKnownForce } from '../governance-groups/governance-groups.service.ts'
@@ -98,7 +98,11 @@ export async function createWebhook(db: Db, principal: Principal, actor: Actor, 
     const view = toWebhook(row)
     await recordAudit(trx, actor, { entityType: AUDIT, entityId: row.id, action: 'create', force, after: view })
     return { status: 201, body: { ...view, secret: row.secret } }
-  })
+  }, { field: 'secret', onReplay: (stored) => secretNotReplayed(
+    `Webhook ${String(stored.id)} was created by an earlier request with this Idempotency-Key. Its signing secret was in that response ` +
+      `only and is not kept to be sent again: if it was lost, replace it with POST /v1/webhooks/${String(stored.id)}/secret.`,
+    { webhookId: stored.id }
+  ) })
 }
 
 export async function updateWebhook(db: Db, principal: Principal, actor: Actor, id: string, version: number, body: Static<typeof UpdateWebhookBody>) {
