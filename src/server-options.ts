@@ -4,6 +4,7 @@ import type { Config } from './config.ts'
 import { securityHeaders } from './plugins/external/helmet.ts'
 import { REDACTED, scrubSecrets, serializeRequest } from './log-redaction.ts'
 import { REQUEST_ID_PATTERN } from './schemas/common.ts'
+import { inCliNamespace } from './domain/audit/request-ids.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import type { RateLimitSettings } from './domain/rate-limits/rate-limiter.ts'
 import { DEFAULT_PAGE_CACHE, type PageCacheSettings } from './domain/shared/page-cache.ts'
@@ -56,11 +57,12 @@ export function serverOptions(
       // message, a path, a field no rule names), is cut to the prefix the key list shows anyway.
       hooks: { streamWrite: scrubSecrets }
     },
-    // Honour a caller's X-Request-Id when it looks like one, so logs join up across systems.
+    // Honour a caller's X-Request-Id when it looks like one, so logs join up across systems; never
+    // one in the command line's namespace, which marks its runs in the audit log.
     requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id']
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+      return typeof given === 'string' && REQUEST_ID.test(given) && !inCliNamespace(given) ? given : randomUUID()
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     trustProxy: config.trustProxy,
