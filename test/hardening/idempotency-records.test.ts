@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { up } from '../../migrations/2026-12-07T20-00-00-idempotency-without-secrets.ts'
 import t from 'tap'
 import { buildTestApp } from '../helper.ts'
 
@@ -61,4 +62,16 @@ t.test('expired records are cleared by the writes that come after them', async (
   await request({ method: 'POST', url: '/v1/governance-groups', payload: { force: 'cleveland', name: 'fresh' }, headers: { 'idempotency-key': 'fresh-1' } })
   t.same(await records('stale-a'), [], 'the expired record went')
   t.equal((await records('stale-b')).length, 1, 'a live one stays')
+})
+
+t.test('the upgrade removes secrets already stored, and records past their time', async (t) => {
+  const keyId = (await db.selectFrom('api_keys').select('id').where('name', '=', 'first admin').executeTakeFirstOrThrow()).id
+  const stored = (key: string, operation: string, body: object, hours: number) =>
+    sql`insert into idempotency_keys (api_key_id, key, operation, request_hash, response_status, response_body, created_at)
+        values (${keyId}, ${key}, ${operation}, 'h', 201, ${JSON.stringify(body)}::jsonb, now() - make_interval(hours => ${hours}))`.execute(db)
+  await stored('old-hook', 'createWebhook', { id: 'w1', secret: 'whsec_c3RvcmVkIGJ5IGFuIG9sZGVyIHJlbGVhc2U=' }, 1)
+  await stored('old-finding', 'createFinding', { id: 'f1' }, 30)
+  await up(db)
+  t.same((await records('old-hook'))[0]?.response_body, { id: 'w1' }, 'the secret is gone, the rest stays')
+  t.same(await records('old-finding'), [], 'the expired record is gone')
 })
