@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import path from 'node:path'
+import { adminKeyWeakness } from './domain/api-keys/key-strength.ts'
 import { MAX_LENGTH, MAX_URL_LIMIT_BYTES, RATE_LIMIT_MAX } from './schemas/limits.ts'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -81,8 +82,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     port: read.integer('PORT', 3000, 0, 65535),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     adminApiKey: read.optional('ADMIN_API_KEY', (value) => {
-      if (value.length < 32) throw new Error('must be at least 32 characters long')
-      if (!/^[\x21-\x7e]+$/.test(value)) throw new Error('must be printable ASCII without spaces')
+      const weakness = adminKeyWeakness(value)
+      if (weakness !== null) throw new Error(weakness)
       return value
     }),
     databasePoolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 200),

@@ -39,6 +39,10 @@ export const notFound = (detail: string) => new HttpProblem(404, 'not-found', 'N
 export const conflict = (detail: string, extras?: Record<string, unknown>) =>
   new HttpProblem(409, 'conflict', 'Conflict', detail, extras)
 
+/** A replayed create whose response held a secret: the secret was shown once and is not kept to show again. */
+export const secretNotReplayed = (detail: string, extras: Record<string, unknown>) =>
+  new HttpProblem(409, 'secret-not-replayed', 'Secret not replayed', detail, extras)
+
 export const preconditionRequired = (detail: string) =>
   new HttpProblem(428, 'precondition-required', 'Precondition required', detail)
 

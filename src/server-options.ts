@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.ts'
 import { securityHeaders } from './plugins/external/helmet.ts'
+import { REDACTED, scrubSecrets, serializeRequest } from './log-redaction.ts'
 import { REQUEST_ID_PATTERN } from './schemas/common.ts'
+import { inCliNamespace } from './domain/audit/request-ids.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import type { RateLimitSettings } from './domain/rate-limits/rate-limiter.ts'
 import { DEFAULT_PAGE_CACHE, type PageCacheSettings } from './domain/shared/page-cache.ts'
@@ -28,27 +30,39 @@ export function serverOptions(
   return {
     logger: {
       level: config.logLevel,
+      // The request's target is logged with secret-named query parameters censored (log-redaction.ts).
+      serializers: { req: serializeRequest },
       // Belt and braces: the default serializers log no headers and no bodies, and our own lines name a
       // key by its prefix only; should anything still log a header or a secret, it comes out censored.
       redact: {
         paths: [
           'req.headers.authorization',
+          'req.headers.Authorization',
+          'req.headers["proxy-authorization"]',
+          'req.headers["x-api-key"]',
           'req.headers.cookie',
           'req.headers["idempotency-key"]',
           'headers.authorization',
+          'headers.Authorization',
+          'headers["proxy-authorization"]',
+          'headers["x-api-key"]',
           'headers.cookie',
           'headers["idempotency-key"]',
           'secret',
           '*.secret'
         ],
-        censor: '[redacted]'
-      }
+        censor: REDACTED
+      },
+      // And last, on the written line itself: any of our secrets, wherever it got in (an error's
+      // message, a path, a field no rule names), is cut to the prefix the key list shows anyway.
+      hooks: { streamWrite: scrubSecrets }
     },
-    // Honour a caller's X-Request-Id when it looks like one, so logs join up across systems.
+    // Honour a caller's X-Request-Id when it looks like one, so logs join up across systems; never
+    // one in the command line's namespace, which marks its runs in the audit log.
     requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id']
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+      return typeof given === 'string' && REQUEST_ID.test(given) && !inCliNamespace(given) ? given : randomUUID()
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     trustProxy: config.trustProxy,

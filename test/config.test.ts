@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../src/config.ts'
 
+const RANDOM_KEY = 'prk_Jq3vX9_tWm0aLr7eYk2bN5sPz8cHd1fGu4iOx6'
+
 t.test('defaults: embedded database under ./data, loopback, port 3000', async (t) => {
   const config = loadConfig({}, '/srv/app')
   t.equal(config.databaseUrl, null)
@@ -20,7 +22,7 @@ t.test('reads every documented variable', async (t) => {
       HOST: '0.0.0.0',
       PORT: '8080',
       LOG_LEVEL: 'debug',
-      ADMIN_API_KEY: 'x'.repeat(40),
+      ADMIN_API_KEY: RANDOM_KEY,
       DATABASE_POOL_MAX: '20',
       DATABASE_CONNECT_TIMEOUT_MS: '2000',
       DATABASE_STATEMENT_TIMEOUT_MS: '9000',
@@ -36,7 +38,7 @@ t.test('reads every documented variable', async (t) => {
     host: '0.0.0.0',
     port: 8080,
     logLevel: 'debug',
-    adminApiKey: 'x'.repeat(40),
+    adminApiKey: RANDOM_KEY,
     databasePoolMax: 20,
     databaseConnectTimeoutMs: 2000,
     databaseStatementTimeoutMs: 9000,
@@ -64,6 +66,31 @@ t.test('names every bad variable at once', async (t) => {
   }
   t.match(error.message, /PORT must be a whole number, got "eighty"/)
   t.match(error.message, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/)
+})
+
+t.test('ADMIN_API_KEY must look random: long, varied, no repeats, not a run', async (t) => {
+  const weak: Array<[string, RegExp]> = [
+    ['short-but-random-9Xq', /at least 32 characters/],
+    ['a'.repeat(64), /about 0 bits, at least 88 are needed/],
+    ['ab'.repeat(20), /about 40 bits/],
+    ['Password1234Password1234Password', /a run of 8 characters appears twice/],
+    ['0123456789'.repeat(4), /a run of 8 characters appears twice/],
+    ['abcdefghijklmnopqrstuvwxyz0123456789', /neighbouring characters are equal or in sequence/],
+    ['with a space in the middle of a long key', /printable ASCII without spaces/]
+  ]
+  for (const [key, why] of weak) {
+    const error = t.throws(() => loadConfig({ ADMIN_API_KEY: key })) as ConfigError
+    t.ok(error instanceof ConfigError, key)
+    t.match(error.problems, [new RegExp(`^ADMIN_API_KEY .*${why.source}`)], key)
+  }
+  const strong = [
+    RANDOM_KEY,
+    'prk_test-national-admin-key-0123456789abcdef',
+    'q9Ld0lIvY0Zr2m1s8o3V1cQm8u5aZJpP6jFrN0yqk9E=',
+    '5ffba9decb5543b389bcb23e32345fe9',
+    '3f2a9c1e-77b4-4d0a-9e55-c1d2b3a4f5e6'
+  ]
+  for (const key of strong) t.equal(loadConfig({ ADMIN_API_KEY: key }).adminApiKey, key, `${key} is accepted`)
 })
 
 t.test('a port out of range and a URL that is not one are refused', async (t) => {

@@ -9,6 +9,8 @@ import { type DatabaseHandle, openDatabase } from '../db/connect.ts'
 import type { Db } from '../db/database.ts'
 import type { Principal } from '../domain/access/roles.ts'
 import type { Actor } from '../domain/audit/audit.repository.ts'
+import { CLI_REQUEST_ID_PREFIX } from '../domain/audit/request-ids.ts'
+import { scrubSecrets } from '../log-redaction.ts'
 import type { Io } from './command.ts'
 import { CliError, EXIT } from './errors.ts'
 
@@ -24,13 +26,13 @@ export const CLI_PRINCIPAL: Principal = { keyId: null as unknown as string, name
  * (`cli:keys-create:<uuid>`), so its entries can be told from the service's and found again.
  */
 export function cliActor(command: string): Actor {
-  return { keyId: null, requestId: `cli:${command.replaceAll(' ', '-')}:${randomUUID()}` }
+  return { keyId: null, requestId: `${CLI_REQUEST_ID_PREFIX}${command.replaceAll(' ', '-')}:${randomUUID()}` }
 }
 
 /** Logs go to stderr, never into output a command writes to stdout; warnings only unless LOG_LEVEL says otherwise. */
 function cliLogger(io: Io, config: Config): Logger {
   const level = io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn'
-  return pino({ level }, pino.destination({ dest: 2, sync: true }))
+  return pino({ level, hooks: { streamWrite: scrubSecrets } }, pino.destination({ dest: 2, sync: true }))
 }
 
 export function cliConfig(io: Io): Config {

@@ -202,3 +202,35 @@ export const BAD_PATH_VALUES = [
   '1e309',
   'null'
 ]
+
+/** A cursor as the service writes them: base64url of a JSON array (src/domain/shared/pagination.ts). */
+export const cursorOf = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url')
+
+/**
+ * Cursors that no list returns and that every list must refuse with a 400 naming `cursor`: each is
+ * the wrong shape, or has a value of the wrong kind, for every operation that takes one (a value
+ * out of range for the column it is compared with: a transaction id past 2^64, an integer past
+ * int4; NUL and lone surrogates, which no text column stores), plus bytes that are not JSON.
+ */
+export const CRAFTED_CURSORS: readonly string[] = [
+  cursorOf([]),
+  cursorOf(['x', 'y', 'z', 'w']),
+  cursorOf({ a: 1 }),
+  cursorOf(null),
+  cursorOf('x'),
+  cursorOf(1),
+  cursorOf(['\u0000']),
+  cursorOf(['\u0000', '\u0000']),
+  cursorOf(['a\u0000b', '\u0000', '\u0000']),
+  cursorOf(['\ud800', '\udfff']),
+  cursorOf(['18446744073709551616', 2147483648]),
+  cursorOf(['99999999999999999999', 1.5]),
+  cursorOf([2147483648]),
+  cursorOf(['2020-01-01T00:00:00Z', 1.5]),
+  Buffer.from('[1e400]').toString('base64url'),
+  Buffer.from('["x", 1e400]').toString('base64url'),
+  Buffer.from([0xff, 0xfe, 0x00, 0x5b, 0x22]).toString('base64url'),
+  'eyJh',
+  '!!!',
+  'AAAA'
+]

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { type HostileFile, hostileFiles } from '../exchange/hostile-files.ts'
 import { XLSX, multipart } from '../exchange/multipart.ts'
 import { type Operation, type Parameter, type Schema, resolve } from './contract.ts'
-import { BAD_PATH_VALUES, type Known, ODD_TEXT, valid, wellFormed, wrongType } from './generators.ts'
+import { BAD_PATH_VALUES, CRAFTED_CURSORS, type Known, ODD_TEXT, valid, wellFormed, wrongType } from './generators.ts'
 
 /**
  * One generated request for one operation: valid, or broken in one named way, with what the
@@ -313,7 +313,14 @@ function wrongQueryValue(p: Parameter): fc.Arbitrary<string> | null {
   if (item.type === 'boolean') return fc.constantFrom('maybe', 'yes', '2')
   if (item.format === 'uuid') return fc.constantFrom('not-a-uuid', '1234', 'g'.repeat(36))
   if (item.format === 'date') return fc.constantFrom('2024-13-01', '2024-02-30', 'yesterday', '24-01-01')
-  if (p.name === 'cursor') return fc.oneof(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/^\s*$/.test(s)), fc.constantFrom('eyJhIjoxfQ', 'e30', 'bnVsbA', 'WzEsMiwzLDQsNSw2XQ', '!!!'))
+  if (p.name === 'cursor') {
+    return fc.oneof(
+      fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/^\s*$/.test(s)),
+      fc.constantFrom('eyJhIjoxfQ', 'e30', 'bnVsbA', 'WzEsMiwzLDQsNSw2XQ', '!!!', ...CRAFTED_CURSORS),
+      fc.uint8Array({ minLength: 1, maxLength: 48 }).map((bytes) => Buffer.from(bytes).toString('base64url')),
+      fc.uint8Array({ minLength: 1, maxLength: 48 }).map((bytes) => Buffer.from(bytes).toString('base64'))
+    )
+  }
   if (item.pattern) return fc.constantFrom('!!', 'peel-', ' ', '../x').filter((s) => !new RegExp(item.pattern).test(s))
   if (item.minLength) return fc.constant('')
   return null

@@ -69,6 +69,45 @@ t.test('requests carrying every kind of secret', async (t) => {
   await until(() => lines.some((line) => line.includes('webhook delivery failed for good')), 'the worker to log the failure', 30_000)
 })
 
+t.test('secrets in query strings and paths, under any name, valid or not, on routes that exist or not', async (t) => {
+  const named: Array<[string, string]> = [
+    ['api_key', 'prk_QueryStringKeyNeverLogged0123456789abcdefghijk'],
+    ['key', 'plain-key-value-never-logged-4711'],
+    ['token', 'a-bearer-token-never-logged-0815'],
+    ['access_token', 'eyJhbGciOiJIUzI1NiJ9.never-logged'],
+    ['client_secret', 'client-secret-never-logged-1234'],
+    ['Authorization', 'Bearer opaque-auth-never-logged-99'],
+    ['X-API-KEY', 'shouting-key-never-logged-5678'],
+    ['password', 'hunter2-but-longer-never-logged']
+  ]
+  for (const [name, value] of named) {
+    secrets.push([`a query parameter named ${name}`, value])
+    await call({ method: 'GET', url: `/v1/forces?${encodeURIComponent(name)}=${encodeURIComponent(value)}` })
+    await call({ method: 'GET', url: `/v1/no-such-route?${encodeURIComponent(name)}=${encodeURIComponent(value)}` })
+  }
+  const anyName = 'prk_KeyPrefixUnderAnyNameNeverLogged0123456789abcd'
+  const encoded = 'prk%5FEncodedKeyPrefixNeverLogged0123456789abcdefg'
+  const hookSecret = 'whsec_QnVyaWVkIGluIGEgcXVlcnkgc3RyaW5nIG5ldmVyIGxvZ2dlZA=='
+  secrets.push(['a key under any parameter name', anyName], ['a percent-encoded key', encoded.replace('%5F', '_')], ['a webhook secret in a query', hookSecret])
+  await call({ method: 'GET', url: `/v1/findings?q=${anyName}` })
+  await call({ method: 'GET', url: `/v1/findings?q=${encoded}`, key: anyName })
+  await call({ method: 'GET', url: `/v1/forces?x=${encodeURIComponent(hookSecret)}&flag` })
+  await call({ method: 'GET', url: `/v1/api-keys/${anyName}` })
+  const wrongInQuery = 'prk_OnlyInTheQueryNoHeaderNeverLogged0123456789ab'
+  secrets.push(['a key sent only as ?api_key=', wrongInQuery])
+  const bare = await app.inject({ method: 'GET', url: `/v1/forces?api_key=${wrongInQuery}` })
+  t.equal(bare.statusCode, 401, 'a key in the query string is not a way in')
+
+  // Errors and careless lines, at every level the service logs at.
+  const inError = 'prk_InsideAnErrorMessageNeverLogged0123456789abcde'
+  secrets.push(['a key inside an error', inError])
+  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const) {
+    app.log[level]({ err: new Error(`upstream refused ${inError}`), url: `/v1/forces?token=${inError}` }, `a line at ${level} naming ${inError}`)
+  }
+  t.ok(lines.some((line) => line.includes('[redacted]')), 'what was censored says so')
+  t.ok(lines.some((line) => line.includes('"url":"/v1/forces?api_key=[redacted]"')), 'the parameter stays, its value does not')
+})
+
 t.test('no secret appears anywhere in the log', async (t) => {
   t.ok(lines.length > 20, `the log has something to search (${lines.length} lines)`)
   t.ok(lines.some((line) => line.includes('"msg":"authentication failed"')), 'failed authentications are in it')

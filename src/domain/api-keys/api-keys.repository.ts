@@ -94,14 +94,16 @@ export async function countAll(db: Executor): Promise<number> {
   return Number(row.n)
 }
 
-export async function countActiveNationalAdmins(db: Executor): Promise<number> {
+/** National admin keys, other than `except`, that are not revoked and still work at `validAt`. */
+export async function countNationalAdminsValidAt(db: Executor, validAt: Date, except: string): Promise<number> {
   const row = await db
     .selectFrom('api_keys')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('role', '=', 'admin')
     .where('force_code', 'is', null)
     .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+    .where('id', '<>', except)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', validAt)]))
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }

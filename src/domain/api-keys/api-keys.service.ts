@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { ApiKeyRow, Db } from '../../db/database.ts'
+import type { ApiKeyRow, Db, Executor } from '../../db/database.ts'
 import { LOCKS, advisoryXactLock } from '../../db/locks.ts'
 import { conflict, forbidden, invalidField, notFound } from '../../problems.ts'
 import { type Principal, type Role, canSeeForce, isNational } from '../access/roles.ts'
@@ -143,16 +143,42 @@ export async function getKey(db: Db, principal: Principal, id: string): Promise<
   return toView(row)
 }
 
+/**
+ * How long a national admin key must still work to count as one the deployment can rely on: long
+ * enough for someone to notice and make another before it lapses.
+ */
+export const WORKING_ADMIN_MARGIN_HOURS = 24
+
+function workingUntil(now: Date): Date {
+  return new Date(now.getTime() + WORKING_ADMIN_MARGIN_HOURS * 3_600_000)
+}
+
+/** What a change leaves of a key: revoked, or working until its (new) expiry, null for never. */
+type KeyAfter = { revoked: true } | { revoked: false; expiresAt: Date | null }
+
+/**
+ * Refuses (409) a change that would leave the deployment with no working national admin key: one
+ * not revoked and not expiring within WORKING_ADMIN_MARGIN_HOURS. Serialised by the first-admin
+ * lock, so that two such changes at once cannot both pass.
+ */
+async function keepAWorkingAdmin(trx: Executor, key: ApiKeyRow, after: KeyAfter, now = new Date()): Promise<void> {
+  if (key.role !== 'admin' || key.force_code !== null || key.revoked_at !== null) return
+  const until = workingUntil(now)
+  if (!after.revoked && (after.expiresAt === null || after.expiresAt > until)) return
+  await advisoryXactLock(trx, LOCKS.firstAdminKey)
+  if ((await keys.countNationalAdminsValidAt(trx, until, key.id)) > 0) return
+  const change = after.revoked ? 'revoking it' : 'giving it that expiry'
+  throw conflict(
+    `This is the last national admin key that will still work in ${WORKING_ADMIN_MARGIN_HOURS} hours: ${change} could leave nobody able to manage keys. ` +
+      `Create another national admin key (with no expiry, or one more than ${WORKING_ADMIN_MARGIN_HOURS} hours away) first.`
+  )
+}
+
 export async function revokeKey(db: Db, principal: Principal, actor: Actor, id: string): Promise<ApiKeyView> {
   const view = await db.transaction().execute(async (trx) => {
     const existing = await keys.findById(trx, id)
     if (!existing || !canSeeForce(principal, existing.force_code)) throw notFound(`No API key ${id}.`)
-    if (existing.revoked_at === null && existing.role === 'admin' && existing.force_code === null) {
-      await advisoryXactLock(trx, LOCKS.firstAdminKey)
-      if ((await keys.countActiveNationalAdmins(trx)) <= 1) {
-        throw conflict('This is the last national admin key: create another before revoking it, or nobody could manage keys.')
-      }
-    }
+    await keepAWorkingAdmin(trx, existing, { revoked: true })
     const revoked = await keys.revoke(trx, id)
     if (!revoked) return toView(existing)
     const view = toView(revoked)
@@ -192,6 +218,7 @@ export async function rotateKey(
     else if (expiresAt !== null && expiresAt <= now) {
       throw invalidField('body', 'expiresAt', `is required: this key expired at ${expiresAt.toISOString()}; give a new expiry, or null for none`)
     }
+    await keepAWorkingAdmin(trx, existing, { revoked: false, expiresAt }, now)
     // Whoever rotates a key sees its new secret; a key rotating itself tells nobody new.
     const seenBy = principal.keyId === id ? existing.secret_seen_by : principal.keyId
     const rotated = await keys.replaceSecret(trx, id, { keyHash: hashKey(secret), keyPrefix: displayPrefix(secret), expiresAt, seenBy })
@@ -223,7 +250,7 @@ export async function listKeys(
     }
     force = principal.force
   }
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'uuid'])
   const rows = await keys.list(db, {
     force,
     includeRevoked: query.includeRevoked ?? false,

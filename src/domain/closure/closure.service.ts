@@ -234,7 +234,7 @@ export async function listRequests(
   if (query.status) select = select.where('status', 'in', query.status)
   if (query.findingId) select = select.where('finding_id', '=', query.findingId)
   if (query.cursor !== undefined) {
-    const [createdAt, id] = decodeCursor(query.cursor, ['date', 'string'])
+    const [createdAt, id] = decodeCursor(query.cursor, ['date', 'uuid'])
     select = select.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]))
   }
   const rows = await select.orderBy('created_at').orderBy('id').limit(query.limit + 1).execute()

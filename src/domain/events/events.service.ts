@@ -2,7 +2,7 @@ import type { Static } from 'typebox'
 import type { Executor } from '../../db/database.ts'
 import type { Principal } from '../access/roles.ts'
 import { forceForRead } from '../shared/force-scope.ts'
-import { badCursor, decodeCursor, encodeCursor } from '../shared/pagination.ts'
+import { decodeCursor, encodeCursor } from '../shared/pagination.ts'
 import type { EventListQuery } from './events.schemas.ts'
 import * as repo from './events.repository.ts'
 
@@ -71,8 +71,7 @@ export function encodePosition(position: repo.FeedPosition): string {
 }
 
 export function decodePosition(cursor: string): repo.FeedPosition {
-  const [txid, id] = decodeCursor(cursor, ['string', 'number'])
-  if (!/^\d{1,20}$/.test(txid) || !Number.isSafeInteger(id) || id < 0) throw badCursor()
+  const [txid, id] = decodeCursor(cursor, ['xid8', 'int8'])
   return { txid, id }
 }
 

@@ -13,7 +13,7 @@ import { staleOrMissing } from '../shared/concurrency.ts'
 import { forceForRead, forceForWrite } from '../shared/force-scope.ts'
 import { idempotent } from '../shared/idempotency.ts'
 import { type CachedPage, type PageCache, pageKey } from '../shared/page-cache.ts'
-import { badCursor, decodeCursor, encodeCursor } from '../shared/pagination.ts'
+import { decodeCursor, encodeCursor } from '../shared/pagination.ts'
 import { resolveDeadline } from './deadlines.ts'
 import type {
   CreateFindingBody,
@@ -373,8 +373,7 @@ function listPage<O extends { id: string }>(db: Db, principal: Principal, query:
   }
 
   if (query.cursor !== undefined) {
-    const [key, id] = decodeCursor(query.cursor, ['string', 'string'])
-    if (sort === 'rank' && !/^\d+(\.\d+)?$/.test(key)) throw badCursor()
+    const [key, id] = sort === 'rank' ? decodeCursor(query.cursor, ['decimal', 'uuid']) : decodeCursor(query.cursor, ['text', 'uuid'])
     const value = sort === 'rank' ? sql<string>`${key}::numeric` : sql<string>`${key}`
     page = page.where((eb) =>
       eb.or([
@@ -494,8 +493,7 @@ export async function removeAction(db: Db, principal: Principal, actor: Actor, f
 
 export async function findingHistory(db: Db, principal: Principal, findingId: string, query: { limit: number; cursor?: string }) {
   await visibleFinding(db, principal, findingId)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['string'])[0]
-  if (after !== undefined && !/^\d+$/.test(after)) throw badCursor()
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['serial'])[0]
   const rows = await repo.history(db, findingId, after, query.limit + 1)
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)

@@ -4,7 +4,7 @@ import { decodeCursor, toPage } from '../shared/pagination.ts'
 import * as forces from './forces.repository.ts'
 
 export async function listForces(db: Db, query: { limit: number; cursor?: string; country?: string }) {
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['text'])
   const rows = await forces.list(db, { afterCode: after?.[0], limit: query.limit + 1, country: query.country })
   return toPage(rows, query.limit, (row) => row, (row) => [row.code])
 }

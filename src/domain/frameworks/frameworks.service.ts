@@ -47,7 +47,7 @@ export async function listQuestions(
   query: { limit: number; cursor?: string; parentRef?: string; graded?: boolean }
 ) {
   await getFramework(db, key)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['number'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['int4'])
   const rows = await repo.listQuestions(db, {
     framework: key,
     afterPosition: after?.[0],

@@ -46,7 +46,7 @@ function nameTaken(error: unknown, name: string): never {
 
 export async function listGroups(db: Db, principal: Principal, query: { limit: number; cursor?: string; force?: string }) {
   const force = forceForRead(principal, query.force)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['string', 'string', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['text', 'text', 'uuid'])
   const rows = await repo.list(db, { force, after: after && { force: after[0], name: after[1], id: after[2] }, limit: query.limit + 1 })
   return toPage(rows, query.limit, toGroup, (row) => [row.force_code, row.name, row.id])
 }

@@ -39,7 +39,7 @@ export async function listGradings(
     assessment?: Assessment[]
   }
 ) {
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['string', 'string', 'number'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['text', 'text', 'int4'])
   const values = valuesFor(query.grade, query.assessment)
   if (values !== undefined && values.length === 0) return { items: [], nextCursor: null }
   const rows = await repo.listGradings(db, {

@@ -87,7 +87,7 @@ export async function listInspections(
   query: { limit: number; cursor?: string; force?: string; category?: string; kind?: string; scope?: string; year?: number }
 ) {
   const force = forceForRead(principal, query.force)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['string', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['text', 'text'])
   const rows = await repo.list(db, { ...query, force, after: after && { force: after[0], key: after[1] }, limit: query.limit + 1 })
   return toPage(rows, query.limit, toInspection, (row) => [row.force_code, row.key])
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import { notFound } from '../../problems.ts'
-import { badCursor, decodeCursor, toPage } from '../shared/pagination.ts'
+import { decodeCursor, toPage } from '../shared/pagination.ts'
 import * as repo from './practice.repository.ts'
 
 type Row = Awaited<ReturnType<typeof repo.listExamples>>[number]
@@ -41,11 +41,10 @@ export async function listExamples(
   let after: repo.PracticeFilter['after']
   if (query.cursor !== undefined) {
     if (searching) {
-      const [rank, id] = decodeCursor(query.cursor, ['string', 'string'])
-      if (!/^\d+(\.\d+)?$/.test(rank)) throw badCursor()
+      const [rank, id] = decodeCursor(query.cursor, ['decimal', 'uuid'])
       after = { rank, id }
     } else {
-      const [framework, position] = decodeCursor(query.cursor, ['string', 'number'])
+      const [framework, position] = decodeCursor(query.cursor, ['text', 'int4'])
       after = { framework, position }
     }
   }

@@ -96,7 +96,7 @@ export async function addUpdate(db: Db, principal: Principal, actor: Actor, find
 
 export async function listUpdates(db: Db, principal: Principal, findingId: string, query: { limit: number; cursor?: string }) {
   await visibleFinding(db, principal, findingId)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'uuid'])
   const rows = await repo.updatesOf(db, findingId, after && { createdAt: after[0], id: after[1] }, query.limit + 1)
   const page = toPage(rows, query.limit, (row) => row, (row) => [row.created_at, row.id])
   return { items: await toUpdates(db, page.items), nextCursor: page.nextCursor }

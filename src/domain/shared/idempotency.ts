@@ -3,6 +3,9 @@ import type { Db, Executor } from '../../db/database.ts'
 import { unprocessable } from '../../problems.ts'
 import type { Principal } from '../access/roles.ts'
 import { canonical } from './canonical-json.ts'
+import * as records from './idempotency.repository.ts'
+
+export { IDEMPOTENCY_TTL_HOURS } from './idempotency.repository.ts'
 
 export interface StoredResponse<T> {
   status: number
@@ -11,10 +14,21 @@ export interface StoredResponse<T> {
 }
 
 /**
+ * A create whose response carries a secret (shown once): the field is never stored with the
+ * response, and a replay answers with what `onReplay` throws instead of a response without it.
+ */
+export interface SecretInResponse {
+  field: string
+  onReplay: (stored: Record<string, unknown>) => Error
+}
+
+/**
  * Runs a create once per Idempotency-Key. The key is claimed inside the create's own transaction,
  * so a retry that arrives while the first attempt is still running waits for it and then replays
  * its response; a first attempt that fails releases the key with its rollback. The same key with
- * another body, or for another operation, is refused (422).
+ * another body, or for another operation, is refused (422). A record answers retries for
+ * IDEMPOTENCY_TTL_HOURS; after that the key is a new request, and every keyed write clears a batch
+ * of records past their time.
  */
 export async function idempotent<T>(
   db: Db,
@@ -22,27 +36,18 @@ export async function idempotent<T>(
   key: string | undefined,
   operation: string,
   request: unknown,
-  create: (trx: Executor) => Promise<{ status: number; body: T }>
+  create: (trx: Executor) => Promise<{ status: number; body: T }>,
+  secret?: SecretInResponse
 ): Promise<StoredResponse<T>> {
   if (key === undefined) {
     const result = await db.transaction().execute(create)
     return { ...result, replayed: false }
   }
+  await records.purgeExpired(db)
   const requestHash = createHash('sha256').update(operation).update('\n').update(canonical(request)).digest('hex')
   return db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .insertInto('idempotency_keys')
-      .values({ api_key_id: principal.keyId, key, operation, request_hash: requestHash, response_status: null, response_body: null })
-      .onConflict((oc) => oc.columns(['api_key_id', 'key']).doNothing())
-      .returning('key')
-      .executeTakeFirst()
-    if (!claimed) {
-      const earlier = await trx
-        .selectFrom('idempotency_keys')
-        .select(['operation', 'request_hash', 'response_status', 'response_body'])
-        .where('api_key_id', '=', principal.keyId)
-        .where('key', '=', key)
-        .executeTakeFirstOrThrow()
+    if (!(await records.claim(trx, principal.keyId, key, operation, requestHash))) {
+      const earlier = await records.find(trx, principal.keyId, key)
       if (earlier.operation !== operation || earlier.request_hash !== requestHash) {
         throw unprocessable(
           'idempotency-key-reused',
@@ -50,15 +55,19 @@ export async function idempotent<T>(
           `Idempotency-Key ${key} was used for a different request. Use a new key for a new request.`
         )
       }
+      if (secret) throw secret.onReplay((earlier.response_body ?? {}) as Record<string, unknown>)
       return { status: earlier.response_status ?? 200, body: earlier.response_body as T, replayed: true }
     }
     const result = await create(trx)
-    await trx
-      .updateTable('idempotency_keys')
-      .set({ response_status: result.status, response_body: JSON.stringify(result.body) })
-      .where('api_key_id', '=', principal.keyId)
-      .where('key', '=', key)
-      .execute()
+    const stored = secret ? withoutField(result.body, secret.field) : result.body
+    await records.storeResponse(trx, principal.keyId, key, result.status, stored)
     return { ...result, replayed: false }
   })
+}
+
+function withoutField(body: unknown, field: string): unknown {
+  if (body === null || typeof body !== 'object') return body
+  const copy = { ...(body as Record<string, unknown>) }
+  delete copy[field]
+  return copy
 }

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import type { Db, Executor } from '../../db/database.ts'
-import { invalidField, notFound } from '../../problems.ts'
+import { invalidField, notFound, secretNotReplayed } from '../../problems.ts'
 import { type Principal, canSeeForce } from '../access/roles.ts'
 import { type Actor, recordAudit } from '../audit/audit.repository.ts'
 import { assertKnownForce } from '../governance-groups/governance-groups.service.ts'
@@ -73,7 +73,7 @@ async function visible(db: Executor, principal: Principal, id: string): Promise<
 
 export async function listWebhooks(db: Db, principal: Principal, query: Static<typeof WebhookListQuery> & { limit: number }) {
   const force = forceForRead(principal, query.force)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'uuid'])
   const rows = await repo.list(db, { force, after: after && { createdAt: after[0], id: after[1] }, limit: query.limit + 1 })
   return toPage(rows, query.limit, toWebhook, (row) => [row.created_at, row.id])
 }
@@ -98,7 +98,11 @@ export async function createWebhook(db: Db, principal: Principal, actor: Actor, 
     const view = toWebhook(row)
     await recordAudit(trx, actor, { entityType: AUDIT, entityId: row.id, action: 'create', force, after: view })
     return { status: 201, body: { ...view, secret: row.secret } }
-  })
+  }, { field: 'secret', onReplay: (stored) => secretNotReplayed(
+    `Webhook ${String(stored.id)} was created by an earlier request with this Idempotency-Key. Its signing secret was in that response ` +
+      `only and is not kept to be sent again: if it was lost, replace it with POST /v1/webhooks/${String(stored.id)}/secret.`,
+    { webhookId: stored.id }
+  ) })
 }
 
 export async function updateWebhook(db: Db, principal: Principal, actor: Actor, id: string, version: number, body: Static<typeof UpdateWebhookBody>) {
@@ -140,7 +144,7 @@ export async function deleteWebhook(db: Db, principal: Principal, actor: Actor, 
 
 export async function listDeliveries(db: Db, principal: Principal, webhookId: string, query: Static<typeof DeliveryListQuery> & { limit: number }) {
   await visible(db, principal, webhookId)
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'string'])
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['date', 'uuid'])
   const rows = await repo.deliveries(db, webhookId, { status: query.status, after: after && { createdAt: after[0], id: after[1] }, limit: query.limit + 1 })
   const attempts = await repo.attemptsOf(db, rows.slice(0, query.limit).map((r) => r.id))
   return toPage(rows, query.limit, (row) => toDelivery(row, attempts), (row) => [row.created_at, row.id])

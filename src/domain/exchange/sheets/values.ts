@@ -1,3 +1,4 @@
+import { unguardCsvText } from '../../shared/csv.ts'
 import type { Cell } from './table.ts'
 
 /**
@@ -35,11 +36,11 @@ const TIMESTAMP_FORMS =
 const BOOLEANS: Record<string, boolean> = { yes: true, y: true, true: true, '1': true, no: false, n: false, false: false, '0': false }
 
 /**
- * A leading quote before = + - @ tab or CR is the formula guard our CSV writer (src/domain/shared/csv.ts)
- * adds; taking it off makes an export read back as it was. Any other leading quote is the user's own.
+ * A quote before = + - @ tab or CR, at the start or after a separator, is the formula guard our CSV
+ * writer (src/domain/shared/csv.ts) adds; taking it off makes an export read back as it was.
  */
 export function unguard(text: string): string {
-  return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text
+  return unguardCsvText(text)
 }
 
 function isoDate(ms: number): string {

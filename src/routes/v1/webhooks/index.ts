@@ -54,7 +54,9 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`webhook-id` (the delivery id, the same on every retry), `webhook-timestamp` (Unix seconds) and ' +
           '`webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>" keyed with the base64-decoded part of the secret after whsec_>`. ' +
           'A 2xx answer within the timeout counts as delivered; anything else is retried with growing waits ' +
-          '(by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), then marked failed. Deliveries are queued in the database, so they survive restarts.',
+          '(by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), then marked failed. Deliveries are queued in the database, so they survive restarts. ' +
+          'The secret is never kept for replays: a retry with the same `Idempotency-Key` is 409 `/problems/secret-not-replayed` with the `webhookId`; ' +
+          'if the first answer was lost, replace the secret with `POST /v1/webhooks/{id}/secret`.',
         headers: IdempotencyHeaders,
         body: CreateWebhookBody,
         response: { 201: ref(CreatedWebhookSchema), ...createProblems },
