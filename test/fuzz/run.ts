@@ -42,6 +42,13 @@ interface Tally {
   fiveHundreds: number
 }
 
+/**
+ * The import reads every spreadsheet it is sent in a worker thread started for that upload, so its
+ * requests cost several times a plain write's: it is fuzzed in a file of its own, which runs beside
+ * the other writes' and has a time limit of its own.
+ */
+export const isImport = (op: Operation) => op.method === 'POST' && op.path === '/v1/imports'
+
 /** Fuzzes the operations `which` selects, each in a subtest; returns the tally of what was sent. */
 export async function fuzz(t: Test, which: (op: Operation) => boolean): Promise<void> {
   const app = await buildTestApp(t)
