@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel })
   const database = await openDatabase(config, logger)
   mark('databaseOpen')
-  const { generatedAdminKey } = await prepareDatabase(database.db, config, logger)
+  const { generatedAdminKey } = await prepareDatabase(database, config, logger)
   mark('databasePrepared')
   if (generatedAdminKey) announceFirstKey(generatedAdminKey)
 

@@ -67,7 +67,7 @@ if (url === null) {
   // An empty database that the service prepares as on its first start, then a register written through the API.
   await adminQuery(url, `create database ${source}`)
   const before = await connect(source)
-  await prepareDatabase(before.db, config, silent)
+  await prepareDatabase(before, config, silent)
   const beforeApp = await appOn(before, config)
   const findingId = await writeRegister(beforeApp)
   const expected = { counts: await rowCounts(before.db), read: await readFinding(beforeApp, findingId) }
@@ -82,7 +82,7 @@ if (url === null) {
     const after = await connect(restored)
     t.same(await migrateToLatest(after.db), [], 'no migration to apply')
     t.same((await loadReferenceData(after.db)).applied, [], 'the reference data is current')
-    t.same(await prepareDatabase(after.db, config, silent), { generatedAdminKey: null }, 'the keys came with it: no new first key')
+    t.same(await prepareDatabase(after, config, silent), { generatedAdminKey: null }, 'the keys came with it: no new first key')
     t.same(await rowCounts(after.db), expected.counts, 'every table has the same rows')
 
     const afterApp = await appOn(after, config)

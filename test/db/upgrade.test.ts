@@ -212,7 +212,7 @@ t.test(`release ${previous.version} is a point in the migration list`, async (t)
 t.test(`a database of release ${previous.version} with data in it upgrades to the latest migration`, async (t) => {
   const handle = await emptyDatabase()
   t.teardown(() => handle.close())
-  const { db } = handle
+  let { db } = handle
 
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
   const toRelease = await migrator.migrateTo(previous.lastMigration)
@@ -243,7 +243,8 @@ t.test(`a database of release ${previous.version} with data in it upgrades to th
   ], 'finding_counts holds the counts of the findings that were already there')
 
   // The service's start: reference data and first key. The release's keys exist, so no key is made.
-  t.same(await prepareDatabase(db, config, silent), { generatedAdminKey: null }, 'the service starts; the release had keys, so none is made')
+  t.same(await prepareDatabase(handle, config, silent), { generatedAdminKey: null }, 'the service starts; the release had keys, so none is made')
+  db = handle.db
   const { app, request } = await appOn(handle, config)
   t.teardown(() => app.close())
   const asOldAdmin = (options: Parameters<typeof request>[0]) =>
