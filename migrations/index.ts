@@ -11,6 +11,7 @@ import * as findingCountsPerStatement from './2026-11-30T06-00-00-finding-counts
 import * as indexesForLookups from './2026-11-30T09-00-00-indexes-for-lookups.ts'
 import * as searchWithinForce from './2026-11-30T10-00-00-search-within-force.ts'
 import * as nationalAuditFeed from './2026-11-30T11-00-00-national-audit-feed.ts'
+import * as auditSeals from './2026-12-07T20-00-00-audit-seals.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T06-00-00-finding-counts-per-statement': findingCountsPerStatement,
   '2026-11-30T09-00-00-indexes-for-lookups': indexesForLookups,
   '2026-11-30T10-00-00-search-within-force': searchWithinForce,
-  '2026-11-30T11-00-00-national-audit-feed': nationalAuditFeed
+  '2026-11-30T11-00-00-national-audit-feed': nationalAuditFeed,
+  '2026-12-07T20-00-00-audit-seals': auditSeals
 }

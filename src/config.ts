@@ -32,6 +32,8 @@ export interface Config {
   bodyLimitBytes: number
   /** true: every proxy (X-Forwarded-For as sent); a list: only these proxy addresses or CIDR ranges. */
   trustProxy: boolean | string[]
+  /** How often committed audit entries are sealed into the hash chain, in ms; 0: never (another instance seals). */
+  auditSealMs: number
   /** Whether this instance runs the webhook delivery worker. */
   webhooksEnabled: boolean
   webhookPollMs: number
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     trustProxy: read.optional('TRUST_PROXY', parseTrustProxy) ?? false,
+    auditSealMs: read.integer('AUDIT_SEAL_MS', 1000, 0, 3_600_000),
     webhooksEnabled: read.boolean('WEBHOOKS_ENABLED', true),
     webhookPollMs: read.integer('WEBHOOK_POLL_MS', 1000, 10, 60_000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),

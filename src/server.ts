@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   mark('databasePrepared')
   if (generatedAdminKey) announceFirstKey(generatedAdminKey)
 
-  const app = await buildApp({ server: options, database, webhooks: webhookSettings(config), security: securitySettings(config), pageCache: pageCacheSettings(config) })
+  const app = await buildApp({ server: options, database, webhooks: webhookSettings(config), security: securitySettings(config), pageCache: pageCacheSettings(config), auditSealMs: config.auditSealMs })
   mark('appBuilt')
 
   let stopping = false

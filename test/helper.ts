@@ -28,12 +28,13 @@ export const ADMIN_KEY = 'prk_test-national-admin-key-0123456789abcdef'
 export const backend = testDatabaseUrl() === null ? 'embedded' : 'postgres'
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  // The delivery worker runs only in the tests that are about it. Rate limits are counted in every
-  // test, but generous enough that only the tests about them reach one.
+  // The delivery worker and the audit sealer run only in the tests that are about them. Rate limits
+  // are counted in every test, but generous enough that only the tests about them reach one.
   const env = {
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY: ADMIN_KEY,
     WEBHOOKS_ENABLED: 'false',
+    AUDIT_SEAL_MS: '0',
     RATE_LIMIT_PER_KEY: '1000000',
     RATE_LIMIT_PER_ADDRESS: '1000000',
     AUTH_FAILURE_LIMIT: '1000000',
@@ -109,7 +110,8 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
     database,
     webhooks: webhookSettings(config),
     security: securitySettings(config),
-    pageCache: pageCacheSettings(config)
+    pageCache: pageCacheSettings(config),
+    auditSealMs: config.auditSealMs
   })
   t.teardown(() => app.close())
 

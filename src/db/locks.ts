@@ -7,6 +7,8 @@ export const LOCKS = {
   firstAdminKey: 734_002,
   /** With the force's hash as the second key: one import per register at a time. */
   registerImport: 734_003,
+  /** Taken by audit_seal() in the database (migrations/2026-12-07T20-00-00-audit-seals.ts): one sealer at a time. */
+  auditSeal: 734_004,
   /** Granting the service's role its privileges after migrating. */
   grants: 734_005
 } as const

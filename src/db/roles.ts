@@ -12,7 +12,7 @@ import { LOCKS, advisoryXactLock } from './locks.ts'
  * The grants are made again after every migration run (each start, and `peel-register migrate`),
  * so a table a later migration adds is granted the same way with no step to remember.
  */
-export const APPEND_ONLY_TABLES = ['audit_log'] as const
+export const APPEND_ONLY_TABLES = ['audit_log', 'audit_seals'] as const
 /** The migrator's bookkeeping: the service reads which migrations ran (the command line checks it). */
 export const READ_ONLY_TABLES = ['kysely_migration', 'kysely_migration_lock'] as const
 

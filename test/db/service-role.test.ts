@@ -14,7 +14,7 @@ const REFUSED = /permission denied|must be owner/
 
 /** Every way an owner could rewrite history; the service's connection must be refused each one. */
 const REWRITES = (table: string, trigger: string) => [
-  `update ${table} set action = 'forged'`,
+  `update ${table} set ${table === 'audit_log' ? "action = 'forged'" : "hash = '\\x00'"}`,
   `delete from ${table}`,
   `truncate ${table} cascade`,
   `alter table ${table} disable trigger all`,
@@ -31,7 +31,7 @@ t.test("the service's connection cannot rewrite history, and works normally", as
   t.equal(created.statusCode, 201, 'a write goes through')
   const entries = Number((await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(db)).rows[0]!.n)
 
-  for (const statement of REWRITES('audit_log', 'audit_log_no_update_or_delete')) {
+  for (const statement of [...REWRITES('audit_log', 'audit_log_no_update_or_delete'), ...REWRITES('audit_seals', 'audit_seals_no_update_or_delete')]) {
     await t.rejects(sql.raw(statement).execute(db), { message: REFUSED }, statement)
   }
   await t.rejects(sql`create table public.shadow_log (id int)`.execute(db), { message: REFUSED }, 'nor add tables of its own')
