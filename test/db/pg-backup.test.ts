@@ -77,7 +77,7 @@ if (url === null) {
     // The service may keep running: pg_dump reads one consistent snapshot.
     await run('pg_dump', ['--format=custom', `--file=${file}`, `--dbname=${withDatabase(url, source)}`])
     await adminQuery(url, `create database ${restored}`)
-    await run('pg_restore', ['--no-owner', '--single-transaction', `--dbname=${withDatabase(url, restored)}`, file])
+    await run('pg_restore', ['--no-owner', '--no-privileges', '--single-transaction', `--dbname=${withDatabase(url, restored)}`, file])
 
     const after = await connect(restored)
     t.same(await migrateToLatest(after.db), [], 'no migration to apply')
@@ -102,7 +102,7 @@ if (url === null) {
     t.notSame(await rowCounts(handle.db), expected.counts)
     await handle.close()
 
-    await run('pg_restore', ['--no-owner', '--clean', '--if-exists', '--single-transaction', `--dbname=${withDatabase(url, restored)}`, file])
+    await run('pg_restore', ['--no-owner', '--no-privileges', '--clean', '--if-exists', '--single-transaction', `--dbname=${withDatabase(url, restored)}`, file])
     const after = await connect(restored)
     t.same(await rowCounts(after.db), expected.counts)
     const afterApp = await appOn(after, config)
