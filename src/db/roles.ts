@@ -68,10 +68,12 @@ export async function ensureServiceRole(owner: Db, role: string): Promise<string
       if (!DUPLICATE.has(code) || !(await exists())) throw error
     }
   }
-  const { rows } = await sql<{ member: boolean; superuser: boolean }>`
-    select pg_has_role(session_user, ${role}, 'member') as member, rolsuper as superuser from pg_roles where rolname = ${role}
+  const { rows } = await sql<{ member: boolean; superuser: boolean; owner: boolean }>`
+    select pg_has_role(session_user, ${role}, 'member') as member, rolsuper as superuser, rolname = current_user as owner
+    from pg_roles where rolname = ${role}
   `.execute(owner)
   if (rows[0]!.superuser) return `the role ${role} is a superuser`
+  if (rows[0]!.owner) return `the role ${role} is the owner itself`
   if (rows[0]!.member) return null
   try {
     await sql`grant ${sql.id(role)} to session_user`.execute(owner)

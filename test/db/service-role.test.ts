@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import pino from 'pino'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../../src/db/connect.ts'
-import { grantServicePrivileges } from '../../src/db/roles.ts'
+import { ensureServiceRole, grantServicePrivileges } from '../../src/db/roles.ts'
 import { recordAudit } from '../../src/domain/audit/audit.repository.ts'
 import { prepareDatabase } from '../../src/prepare.ts'
 import { newFindingBody } from '../faults/fixture.ts'
@@ -103,5 +103,6 @@ if (backend !== 'postgres' || url === null) {
     t.equal(generatedAdminKey, null, 'ADMIN_API_KEY became the first key')
     t.same((await sql<{ role: string }>`select current_user as role`.execute(database.db)).rows, [{ role: plain }])
     t.match(warnings.join(''), /the service runs as the owner of its tables/)
+    t.equal(await ensureServiceRole(database.db, plain), `the role ${plain} is the owner itself`, 'nor may DATABASE_SERVICE_ROLE name the owner')
   })
 }
