@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   if (config.adminApiKey === null) throw new Error("ADMIN_API_KEY is required: the database's admin key")
 
   const database = await openDatabase(config, pino({ level: 'silent' }))
-  await prepareDatabase(database.db, config, pino({ level: 'silent' }))
+  await prepareDatabase(database, config, pino({ level: 'silent' }))
   const real = await buildApp({ server: serverOptions(config), database })
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolMax })
   const baseline = await buildBaseline(pool)

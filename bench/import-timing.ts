@@ -43,7 +43,7 @@ async function scratchDatabase(): Promise<{ handle: DatabaseHandle; drop: () => 
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseStatementTimeoutMs: 600_000 }
   if (embedded) {
     const handle = await openDatabase({ ...config, databaseUrl: null }, logger, { pglite: await PGlite.create(PGLITE_OPTIONS) })
-    await prepareDatabase(handle.db, config, logger)
+    await prepareDatabase(handle, config, logger)
     return { handle, drop: () => handle.close() }
   }
   const name = `peel_import_timing_${randomBytes(4).toString('hex')}`
@@ -61,7 +61,7 @@ async function scratchDatabase(): Promise<{ handle: DatabaseHandle; drop: () => 
   url.pathname = `/${name}`
   try {
     const handle = await openDatabase({ ...config, databaseUrl: url.toString() }, logger)
-    await prepareDatabase(handle.db, config, logger)
+    await prepareDatabase(handle, config, logger)
     return {
       handle,
       drop: async () => {

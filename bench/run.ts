@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     log(`preparing ${database}${cluster ? ' on a throwaway cluster' : ''}`)
     const config = loadConfig({ DATABASE_URL: databaseUrl, ADMIN_API_KEY: KEY, LOG_LEVEL: 'silent' })
     const handle = await openDatabase(config, pino({ level: 'silent' }))
-    await prepareDatabase(handle.db, config, pino({ level: 'silent' }))
+    await prepareDatabase(handle, config, pino({ level: 'silent' }))
     await handle.close()
 
     log(`generating the ${quick ? 'quick' : 'national'} data set`)

@@ -12,7 +12,8 @@ import * as indexesForLookups from './2026-11-30T09-00-00-indexes-for-lookups.ts
 import * as searchWithinForce from './2026-11-30T10-00-00-search-within-force.ts'
 import * as nationalAuditFeed from './2026-11-30T11-00-00-national-audit-feed.ts'
 import * as closureOwnedByWorkflow from './2026-12-07T20-00-00-closure-owned-by-workflow.ts'
-import * as idempotencyWithoutSecrets from './2026-12-07T20-00-00-idempotency-without-secrets.ts'
+import * as idempotencyWithoutSecrets from './2026-12-07T20-10-00-idempotency-without-secrets.ts'
+import * as auditSeals from './2026-12-07T20-20-00-audit-seals.ts'
 
 /**
  * Every migration, in the order it applies. Names sort by time; a released migration never changes:
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T10-00-00-search-within-force': searchWithinForce,
   '2026-11-30T11-00-00-national-audit-feed': nationalAuditFeed,
   '2026-12-07T20-00-00-closure-owned-by-workflow': closureOwnedByWorkflow,
-  '2026-12-07T20-00-00-idempotency-without-secrets': idempotencyWithoutSecrets
+  '2026-12-07T20-10-00-idempotency-without-secrets': idempotencyWithoutSecrets,
+  '2026-12-07T20-20-00-audit-seals': auditSeals
 }

@@ -10,6 +10,7 @@ import rateLimit from './plugins/app/rate-limit.ts'
 import shutdown from './plugins/app/shutdown.ts'
 import urlLimit from './plugins/app/url-limit.ts'
 import webhookWorker from './plugins/app/webhooks.ts'
+import auditSealer from './plugins/app/audit-sealer.ts'
 import type { WebhookSettings } from './domain/webhooks/delivery-worker.ts'
 import { NO_RATE_LIMITS } from './domain/rate-limits/rate-limiter.ts'
 import { DEFAULT_PAGE_CACHE, type PageCacheSettings } from './domain/shared/page-cache.ts'
@@ -47,6 +48,8 @@ export interface AppOptions {
   database: DatabaseHandle
   /** The webhook delivery worker; without it (scripts, some tests) no deliveries are made. */
   webhooks?: WebhookSettings
+  /** How often the audit log is sealed into its hash chain, in ms; 0 or absent (scripts, most tests): never. */
+  auditSealMs?: number
   /** Rate limits, CORS and the URL cap; without it (scripts, some tests) no rate limits and no CORS. */
   security?: SecuritySettings
   /**
@@ -87,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cors, { origins: security.corsOrigins })
   await app.register(rateLimit, { settings: security.rateLimits })
   await app.register(auth)
+  await app.register(auditSealer, { intervalMs: options.auditSealMs ?? 0 })
   await app.register(webhookWorker, { settings: options.webhooks ?? { enabled: false, pollMs: 1000, timeoutMs: 10_000, retrySchedule: [], allowPrivateNetworks: false } })
 
 

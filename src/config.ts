@@ -9,6 +9,16 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 export interface Config {
   /** node-postgres connection string; null selects the embedded database. */
   databaseUrl: string | null
+  /**
+   * The owner's connection string (migrations, reference data, grants), when it is not the service's:
+   * then the service's own role (databaseUrl's) is granted only what it needs. Null: one connection does both.
+   */
+  databaseMigrationUrl: string | null
+  /**
+   * With one connection (databaseUrl alone, or the embedded database): the role, without login, that the
+   * owner creates and grants what the service needs, and that the service's sessions SET ROLE to.
+   */
+  databaseServiceRole: string
   /** Folder of the embedded database. Unused when databaseUrl is set. */
   dataDir: string
   host: string
@@ -23,6 +33,8 @@ export interface Config {
   bodyLimitBytes: number
   /** true: every proxy (X-Forwarded-For as sent); a list: only these proxy addresses or CIDR ranges. */
   trustProxy: boolean | string[]
+  /** How often committed audit entries are sealed into the hash chain, in ms; 0: never (another instance seals). */
+  auditSealMs: number
   /** Whether this instance runs the webhook delivery worker. */
   webhooksEnabled: boolean
   webhookPollMs: number
@@ -62,21 +74,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const problems: string[] = []
   const read = new Reader(env, problems)
 
-  const databaseUrl = read.optional('DATABASE_URL', (value) => {
-    let url: URL
-    try {
-      url = new URL(value)
-    } catch {
-      throw new Error('must be a URL such as postgres://user:password@host:5432/database')
-    }
-    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-      throw new Error('must start with postgres:// or postgresql://')
-    }
-    return value
+  const databaseUrl = read.optional('DATABASE_URL', parsePostgresUrl)
+  const databaseMigrationUrl = read.optional('DATABASE_MIGRATION_URL', (value) => {
+    const url = parsePostgresUrl(value)
+    if (env.DATABASE_URL === undefined || env.DATABASE_URL.trim() === '') throw new Error('needs DATABASE_URL too: it is the owner\'s connection beside the service\'s')
+    return url
   })
 
   const config: Config = {
     databaseUrl,
+    databaseMigrationUrl,
+    databaseServiceRole: read.string('DATABASE_SERVICE_ROLE', DEFAULT_SERVICE_ROLE),
     dataDir: path.resolve(cwd, read.string('DATA_DIR', './data')),
     host: read.string('HOST', '127.0.0.1'),
     port: read.integer('PORT', 3000, 0, 65535),
@@ -92,6 +100,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     trustProxy: read.optional('TRUST_PROXY', parseTrustProxy) ?? false,
+    auditSealMs: read.integer('AUDIT_SEAL_MS', 1000, 0, 3_600_000),
     webhooksEnabled: read.boolean('WEBHOOKS_ENABLED', true),
     webhookPollMs: read.integer('WEBHOOK_POLL_MS', 1000, 10, 60_000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
@@ -105,8 +114,29 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     pageCacheMb: read.integer('PAGE_CACHE_MB', 32, 0, 1024)
   }
 
+  if (!ROLE_NAME.test(config.databaseServiceRole)) {
+    problems.push(`DATABASE_SERVICE_ROLE must be a role name of lower-case letters, digits and _ (at most 63, not starting with a digit or pg_), got "${config.databaseServiceRole}"`)
+  }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+export const DEFAULT_SERVICE_ROLE = 'peel_register_service'
+
+/** A name that needs no quoting, and not one of PostgreSQL's own (pg_...). */
+const ROLE_NAME = /^(?!pg_)[a-z_][a-z0-9_]{0,62}$/
+
+function parsePostgresUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new Error('must be a URL such as postgres://user:password@host:5432/database')
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error('must start with postgres:// or postgresql://')
+  }
+  return value
 }
 
 /** Retries spread over about a day and a half, as Standard Webhooks senders commonly do. */

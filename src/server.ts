@@ -26,11 +26,11 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel })
   const database = await openDatabase(config, logger)
   mark('databaseOpen')
-  const { generatedAdminKey } = await prepareDatabase(database.db, config, logger)
+  const { generatedAdminKey } = await prepareDatabase(database, config, logger)
   mark('databasePrepared')
   if (generatedAdminKey) announceFirstKey(generatedAdminKey)
 
-  const app = await buildApp({ server: options, database, webhooks: webhookSettings(config), security: securitySettings(config), pageCache: pageCacheSettings(config) })
+  const app = await buildApp({ server: options, database, webhooks: webhookSettings(config), security: securitySettings(config), pageCache: pageCacheSettings(config), auditSealMs: config.auditSealMs })
   mark('appBuilt')
 
   let stopping = false

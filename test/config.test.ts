@@ -48,6 +48,21 @@ t.test('reads every documented variable', async (t) => {
   })
 })
 
+t.test('the database roles: a migration URL beside DATABASE_URL, a service role for one connection', async (t) => {
+  const defaults = loadConfig({})
+  t.match(defaults, { databaseMigrationUrl: null, databaseServiceRole: 'peel_register_service', auditSealMs: 1000 })
+  const split = loadConfig({
+    DATABASE_URL: 'postgres://peel_service:s@db:5432/peel',
+    DATABASE_MIGRATION_URL: 'postgres://peel_owner:o@db:5432/peel',
+    DATABASE_SERVICE_ROLE: 'peel_requests',
+    AUDIT_SEAL_MS: '0'
+  })
+  t.match(split, { databaseMigrationUrl: 'postgres://peel_owner:o@db:5432/peel', databaseServiceRole: 'peel_requests', auditSealMs: 0 })
+  const error = t.throws(() => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://o@db/peel', DATABASE_SERVICE_ROLE: 'Robert"); drop' })) as ConfigError
+  t.match(error.problems, [/^DATABASE_MIGRATION_URL needs DATABASE_URL too/, /^DATABASE_SERVICE_ROLE must be a role name/])
+  t.throws(() => loadConfig({ DATABASE_SERVICE_ROLE: 'pg_monitor' }), /DATABASE_SERVICE_ROLE/, "not one of PostgreSQL's own")
+})
+
 t.test('names every bad variable at once', async (t) => {
   const error = t.throws(() =>
     loadConfig({

@@ -30,7 +30,7 @@ export function cliActor(command: string): Actor {
 }
 
 /** Logs go to stderr, never into output a command writes to stdout; warnings only unless LOG_LEVEL says otherwise. */
-function cliLogger(io: Io, config: Config): Logger {
+export function cliLogger(io: Io, config: Config): Logger {
   const level = io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn'
   return pino({ level, hooks: { streamWrite: scrubSecrets } }, pino.destination({ dest: 2, sync: true }))
 }

@@ -43,7 +43,7 @@ const load: Command = {
     return withDatabase(
       io,
       async (database, config) => {
-        const { generatedAdminKey } = await prepareDatabase(database.db, config, pino({ level: 'silent' }))
+        const { generatedAdminKey } = await prepareDatabase(database, config, pino({ level: 'silent' }))
         if (generatedAdminKey) io.stdout.write(`First start: an admin API key was created, shown this once: ${generatedAdminKey}\n`)
         const progress = progressDisplay(io.stderr, 'loading')
         let report

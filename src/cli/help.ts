@@ -57,7 +57,7 @@ const EXIT_CODES: Array<[number, string]> = [
   [0, 'done'],
   [1, 'failed: the message says why'],
   [64, 'usage error: unknown command or option, a missing or malformed argument'],
-  [65, 'input refused: import problems, an unreadable file, an unknown force or key'],
+  [65, 'input refused: import problems, an unreadable file, an unknown force or key; a broken audit chain'],
   [66, 'an input file is missing'],
   [69, 'database unavailable: unreachable, in use by another process, or not migrated'],
   [73, 'an output file cannot be written'],

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { PROJECT_ROOT } from '../paths.ts'
 import { parseCommandArgs, wantsHelp } from './args.ts'
+import { audit } from './audit.ts'
 import { backup, restore } from './backup.ts'
 import type { Command, CommandGroup, Io } from './command.ts'
 import { EXIT, UsageError, classify } from './errors.ts'
@@ -16,7 +17,7 @@ import { OutputClosedError } from './output.ts'
  * Every command. Each loads the database and the domain code only when it runs (a dynamic import),
  * so help, --version and usage errors answer at once instead of after a second of module loading.
  */
-const ENTRIES: Entry[] = [migrate, keys, importCommand, exportCommand, example, backup, restore]
+const ENTRIES: Entry[] = [migrate, keys, importCommand, exportCommand, example, audit, backup, restore]
 
 export function processIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }

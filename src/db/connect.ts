@@ -12,15 +12,20 @@ import { acquireDataDirLock } from './data-dir-lock.ts'
 export type Backend = 'embedded' | 'postgres'
 
 export interface DatabaseHandle {
-  db: Db
+  /** The service's connection: after `runAs`, a new one (read it after preparing the database). */
+  readonly db: Db
   backend: Backend
+  /** The owner's connection string when it is not the service's (DATABASE_MIGRATION_URL); see src/db/roles.ts. */
+  migrationUrl: string | null
+  /** Runs every later statement as `role`, a role the session's user is a member of (SET ROLE). */
+  runAs(role: string): Promise<void>
   /** Closes the pool (or the embedded database) and releases the data folder. */
   close(): Promise<void>
 }
 
 type DatabaseConfig = Pick<
   Config,
-  'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'
+  'databaseUrl' | 'databaseMigrationUrl' | 'dataDir' | 'databasePoolMax' | 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'
 >
 
 const INT8_OID = 20
@@ -59,6 +64,11 @@ function wrapPGlite(pglite: PGlite, release: () => Promise<void>): DatabaseHandl
   return {
     db,
     backend: 'embedded',
+    migrationUrl: null,
+    // One session serves everything, so the role holds for all that follows.
+    async runAs(role) {
+      await pglite.exec(`set role ${role}`)
+    },
     async close() {
       try {
         await db.destroy()
@@ -70,8 +80,29 @@ function wrapPGlite(pglite: PGlite, release: () => Promise<void>): DatabaseHandl
 }
 
 function openPostgres(config: DatabaseConfig, connectionString: string, logger: Logger): DatabaseHandle {
+  let db = postgresKysely(config, connectionString, logger, null)
+  return {
+    get db() {
+      return db
+    },
+    backend: 'postgres',
+    migrationUrl: config.databaseMigrationUrl,
+    // A new pool whose connections start as the role: nothing of the owner's session lingers in one.
+    async runAs(role) {
+      const previous = db
+      db = postgresKysely(config, connectionString, logger, role)
+      await previous.destroy()
+    },
+    async close() {
+      await db.destroy()
+    }
+  }
+}
+
+function postgresKysely(config: DatabaseConfig, connectionString: string, logger: Logger, role: string | null): Db {
   const pool = new pg.Pool({
     connectionString,
+    ...(role === null ? {} : { options: `-c role=${role}` }),
     max: config.databasePoolMax,
     connectionTimeoutMillis: config.databaseConnectTimeoutMs,
     statement_timeout: config.databaseStatementTimeoutMs,
@@ -95,12 +126,5 @@ function openPostgres(config: DatabaseConfig, connectionString: string, logger: 
   pool.on('connect', (client) => client.on('error', connectionLost))
   const statements = new StatementNames()
   pool.on('connect', (client) => prepareStatements(client, statements))
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return {
-    db,
-    backend: 'postgres',
-    async close() {
-      await db.destroy()
-    }
-  }
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }

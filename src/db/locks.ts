@@ -6,7 +6,11 @@ export const LOCKS = {
   referenceData: 734_001,
   firstAdminKey: 734_002,
   /** With the force's hash as the second key: one import per register at a time. */
-  registerImport: 734_003
+  registerImport: 734_003,
+  /** Taken by audit_seal() in the database (migrations/2026-12-07T20-20-00-audit-seals.ts): one sealer at a time. */
+  auditSeal: 734_004,
+  /** Granting the service's role its privileges after migrating. */
+  grants: 734_005
 } as const
 
 /** Holds the lock until the surrounding transaction ends. */

@@ -11,7 +11,7 @@ import type { Test } from 'tap'
 import { loadConfig } from '../../src/config.ts'
 import { PGLITE_OPTIONS, openDatabase } from '../../src/db/connect.ts'
 import type { Db } from '../../src/db/database.ts'
-import { PGLITE_TEMPLATE, PG_TEMPLATE_DB, adminQuery, testDatabaseUrl, withDatabase } from '../setup/template.ts'
+import { PGLITE_TEMPLATE, PG_TEMPLATE_DB, TEST_SERVICE_ROLE, adminQuery, testDatabaseUrl, withDatabase } from '../setup/template.ts'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 const bin = path.join(root, 'bin', 'peel-register.js')
@@ -69,12 +69,12 @@ export async function cliDatabase(t: Test, { empty = false } = {}): Promise<CliD
       const seed = await PGlite.create(dataDir, { ...PGLITE_OPTIONS, loadDataDir: new Blob([await readFile(PGLITE_TEMPLATE)]) })
       await seed.close()
     }
-    env = { DATA_DIR: dataDir }
+    env = { DATA_DIR: dataDir, DATABASE_SERVICE_ROLE: TEST_SERVICE_ROLE }
   } else {
     const name = `peel_register_cli_${randomBytes(6).toString('hex')}`
     await adminQuery(url, empty ? `create database ${name}` : `create database ${name} template ${PG_TEMPLATE_DB}`)
     t.teardown(() => adminQuery(url, `drop database if exists ${name} with (force)`))
-    env = { DATABASE_URL: withDatabase(url, name) }
+    env = { DATABASE_URL: withDatabase(url, name), DATABASE_SERVICE_ROLE: TEST_SERVICE_ROLE }
   }
   return {
     env,

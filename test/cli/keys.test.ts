@@ -155,7 +155,7 @@ t.test('help and version', async (t) => {
   const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }
   t.same([version.code, version.stdout], [0, `peel-register ${manifest.version}\n`])
   t.equal(help.code, 0)
-  for (const name of ['migrate', 'keys create', 'keys list', 'keys revoke', 'import', 'export', 'example load', 'backup', 'restore']) {
+  for (const name of ['migrate', 'keys create', 'keys list', 'keys revoke', 'import', 'export', 'example load', 'audit verify', 'backup', 'restore']) {
     t.match(help.stdout, new RegExp(`\\n  ${name} +\\S`), `help lists ${name}`)
   }
   t.match(help.stdout, /exit codes:\n {2}0 +done\n/)

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { recordAudit } from '../../src/domain/audit/audit.repository.ts'
-import { buildTestApp } from '../helper.ts'
+import { asOwner, buildTestApp } from '../helper.ts'
 
 const { request, database } = await buildTestApp(t)
 const db = database.db
@@ -28,15 +28,20 @@ t.test('a write is recorded with who, what, when, before and after', async (t) =
   t.type((revoke?.after as { revokedAt: string }).revokedAt, 'string')
 })
 
-t.test('the database refuses to change or remove audit entries', async (t) => {
-  const before = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  t.ok(Number(before.n) > 0)
-  await t.rejects(sql`update audit_log set action = 'forged'`.execute(db), { message: /audit_log is append-only: UPDATE is not allowed/ })
-  await t.rejects(sql`delete from audit_log`.execute(db), { message: /audit_log is append-only: DELETE is not allowed/ })
-  // CASCADE gets past the webhook deliveries that refer to entries: the trigger still refuses.
-  await t.rejects(sql`truncate audit_log cascade`.execute(db), { message: /audit_log is append-only: TRUNCATE is not allowed/ })
-  const after = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  t.equal(Number(after.n), Number(before.n), 'nothing changed')
+t.test('the database refuses to change or remove audit entries, even to their owner', async (t) => {
+  const count = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  const before = await count()
+  t.ok(before > 0)
+  // The service's role was never granted these (test/db/service-role.test.ts has the rest).
+  await t.rejects(sql`update audit_log set action = 'forged'`.execute(db), { message: /permission denied/ })
+  await t.rejects(sql`delete from audit_log`.execute(db), { message: /permission denied/ })
+  await asOwner(database, async (owner) => {
+    await t.rejects(sql`update audit_log set action = 'forged'`.execute(owner), { message: /audit_log is append-only: UPDATE is not allowed/ })
+    await t.rejects(sql`delete from audit_log`.execute(owner), { message: /audit_log is append-only: DELETE is not allowed/ })
+    // CASCADE gets past the webhook deliveries that refer to entries: the trigger still refuses.
+    await t.rejects(sql`truncate audit_log cascade`.execute(owner), { message: /audit_log is append-only: TRUNCATE is not allowed/ })
+  })
+  t.equal(await count(), before, 'nothing changed')
   const forged = await db.selectFrom('audit_log').select('id').where('action', '=', 'forged').execute()
   t.equal(forged.length, 0)
 })

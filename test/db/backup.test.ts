@@ -29,7 +29,7 @@ if (backend !== 'embedded') {
   async function start(dataDir: string) {
     const database = await openDatabase({ ...config, dataDir }, silent)
     const applied = await migrateToLatest(database.db)
-    await prepareDatabase(database.db, config, silent)
+    await prepareDatabase(database, config, silent)
     const app = await appOn(database, config)
     return {
       ...app,

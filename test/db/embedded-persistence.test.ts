@@ -18,13 +18,13 @@ if (backend !== 'embedded') {
 
   t.test('data survives a restart: the generated first key still works, and no second one is made', async (t) => {
     const first = await openDatabase(config, logger)
-    const { generatedAdminKey } = await prepareDatabase(first.db, config, logger)
+    const { generatedAdminKey } = await prepareDatabase(first, config, logger)
     t.match(generatedAdminKey, /^prk_/)
     await first.close()
 
     const second = await openDatabase(config, logger)
     t.teardown(() => second.close())
-    const again = await prepareDatabase(second.db, config, logger)
+    const again = await prepareDatabase(second, config, logger)
     t.equal(again.generatedAdminKey, null, 'the first key is made once')
     const principal = await authenticate(second.db, generatedAdminKey!)
     t.match(principal, { role: 'admin', force: null })

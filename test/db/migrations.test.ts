@@ -52,6 +52,7 @@ t.test('migrations build the schema from an empty database, then have nothing le
   t.same(await tables(handle), [
     'api_keys',
     'audit_log',
+    'audit_seals',
     'closure_requests',
     'closure_transitions',
     'crosswalk_links',

@@ -67,7 +67,7 @@ if (url === null) {
   // An empty database that the service prepares as on its first start, then a register written through the API.
   await adminQuery(url, `create database ${source}`)
   const before = await connect(source)
-  await prepareDatabase(before.db, config, silent)
+  await prepareDatabase(before, config, silent)
   const beforeApp = await appOn(before, config)
   const findingId = await writeRegister(beforeApp)
   const expected = { counts: await rowCounts(before.db), read: await readFinding(beforeApp, findingId) }
@@ -77,12 +77,12 @@ if (url === null) {
     // The service may keep running: pg_dump reads one consistent snapshot.
     await run('pg_dump', ['--format=custom', `--file=${file}`, `--dbname=${withDatabase(url, source)}`])
     await adminQuery(url, `create database ${restored}`)
-    await run('pg_restore', ['--no-owner', '--single-transaction', `--dbname=${withDatabase(url, restored)}`, file])
+    await run('pg_restore', ['--no-owner', '--no-privileges', '--single-transaction', `--dbname=${withDatabase(url, restored)}`, file])
 
     const after = await connect(restored)
     t.same(await migrateToLatest(after.db), [], 'no migration to apply')
     t.same((await loadReferenceData(after.db)).applied, [], 'the reference data is current')
-    t.same(await prepareDatabase(after.db, config, silent), { generatedAdminKey: null }, 'the keys came with it: no new first key')
+    t.same(await prepareDatabase(after, config, silent), { generatedAdminKey: null }, 'the keys came with it: no new first key')
     t.same(await rowCounts(after.db), expected.counts, 'every table has the same rows')
 
     const afterApp = await appOn(after, config)
@@ -102,7 +102,7 @@ if (url === null) {
     t.notSame(await rowCounts(handle.db), expected.counts)
     await handle.close()
 
-    await run('pg_restore', ['--no-owner', '--clean', '--if-exists', '--single-transaction', `--dbname=${withDatabase(url, restored)}`, file])
+    await run('pg_restore', ['--no-owner', '--no-privileges', '--clean', '--if-exists', '--single-transaction', `--dbname=${withDatabase(url, restored)}`, file])
     const after = await connect(restored)
     t.same(await rowCounts(after.db), expected.counts)
     const afterApp = await appOn(after, config)

@@ -11,6 +11,7 @@ import type { Db } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { summaryCountsFromRegister } from '../../src/domain/reports/reports.repository.ts'
 import { prepareDatabase } from '../../src/prepare.ts'
+import { verifyAuditChain } from '../../src/domain/audit/audit-chain.ts'
 import { openTestDatabase, testConfig } from '../helper.ts'
 import { adminQuery, testDatabaseUrl, withDatabase } from '../setup/template.ts'
 import { appOn, rowCounts, silent } from './backup-fixture.ts'
@@ -212,7 +213,7 @@ t.test(`release ${previous.version} is a point in the migration list`, async (t)
 t.test(`a database of release ${previous.version} with data in it upgrades to the latest migration`, async (t) => {
   const handle = await emptyDatabase()
   t.teardown(() => handle.close())
-  const { db } = handle
+  let { db } = handle
 
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
   const toRelease = await migrator.migrateTo(previous.lastMigration)
@@ -232,6 +233,7 @@ t.test(`a database of release ${previous.version} with data in it upgrades to th
   t.same(kept(after), kept(before), 'every table of the release keeps every row')
   t.equal(after.kysely_migration, names.length)
   t.same(await db.selectFrom('audit_log').selectAll().orderBy('id').execute(), auditBefore, 'the audit log and its feed positions are as they were')
+  t.match(await verifyAuditChain(db), { verified: auditBefore.length, unsealed: 0, broken: null }, "the migration sealed the release's audit entries into the chain")
 
   t.same(await countsOf(db), [
     'cleveland|cdi|cause_of_concern: 1 open, 1 of them not on the portal, 0 on the portal',
@@ -243,7 +245,8 @@ t.test(`a database of release ${previous.version} with data in it upgrades to th
   ], 'finding_counts holds the counts of the findings that were already there')
 
   // The service's start: reference data and first key. The release's keys exist, so no key is made.
-  t.same(await prepareDatabase(db, config, silent), { generatedAdminKey: null }, 'the service starts; the release had keys, so none is made')
+  t.same(await prepareDatabase(handle, config, silent), { generatedAdminKey: null }, 'the service starts; the release had keys, so none is made')
+  db = handle.db
   const { app, request } = await appOn(handle, config)
   t.teardown(() => app.close())
   const asOldAdmin = (options: Parameters<typeof request>[0]) =>

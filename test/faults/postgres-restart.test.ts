@@ -37,7 +37,7 @@ if (backend !== 'postgres') {
     const config = testConfig({ databaseUrl: cluster.url, databaseConnectTimeoutMs: 1000, databasePoolMax: 10 })
     const logger = pino({ level: 'silent' })
     const database = await openDatabase(config, logger)
-    await prepareDatabase(database.db, config, logger)
+    await prepareDatabase(database, config, logger)
     const app = await buildApp({ server: serverOptions(config), database, security: securitySettings(config) })
     t.teardown(async () => {
       await app.close()

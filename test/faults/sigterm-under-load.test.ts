@@ -5,7 +5,7 @@ import net from 'node:net'
 import t from 'tap'
 import { listening } from '../e2e/service.ts'
 import { ADMIN_KEY, backend } from '../helper.ts'
-import { PG_TEMPLATE_DB, adminQuery, testDatabaseUrl, withDatabase } from '../setup/template.ts'
+import { PG_TEMPLATE_DB, TEST_SERVICE_ROLE, adminQuery, testDatabaseUrl, withDatabase } from '../setup/template.ts'
 import { json, newFindingBody, openLockHolder, progressBody, queryNumber, sleep, tally } from './fixture.ts'
 
 /**
@@ -51,7 +51,8 @@ function startServer(databaseUrl: string): Promise<Server> {
       WEBHOOKS_ENABLED: 'false',
       RATE_LIMIT_PER_KEY: '1000000',
       RATE_LIMIT_PER_ADDRESS: '1000000',
-      DATABASE_POOL_MAX: '10'
+      DATABASE_POOL_MAX: '10',
+      DATABASE_SERVICE_ROLE: TEST_SERVICE_ROLE
     },
     stdio: ['ignore', 'pipe', 'pipe']
   })

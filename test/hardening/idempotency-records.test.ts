@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { up } from '../../migrations/2026-12-07T20-00-00-idempotency-without-secrets.ts'
+import { up } from '../../migrations/2026-12-07T20-10-00-idempotency-without-secrets.ts'
 import t from 'tap'
 import { buildTestApp } from '../helper.ts'
 

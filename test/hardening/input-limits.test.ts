@@ -39,7 +39,7 @@ function looseObjects(schema: unknown, path: string, resolve: (ref: string) => S
 t.test('every input schema of every route refuses unknown fields (additionalProperties: false)', async (t) => {
   const config = testConfig()
   const database = await openTestDatabase(t, config)
-  await prepareDatabase(database.db, config, pino({ level: 'silent' }))
+  await prepareDatabase(database, config, pino({ level: 'silent' }))
   const validators: ValidatorSource[] = []
   const handlerValidated: string[] = []
   const built = await buildApp({

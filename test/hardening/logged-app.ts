@@ -21,7 +21,7 @@ export interface LoggedApp {
 export async function buildLoggedApp(t: Test, overrides: Partial<Config> = {}, level: pino.Level = 'trace'): Promise<LoggedApp> {
   const config = testConfig(overrides)
   const database = await openTestDatabase(t, config)
-  await prepareDatabase(database.db, config, pino({ level: 'silent' }))
+  await prepareDatabase(database, config, pino({ level: 'silent' }))
   const lines: string[] = []
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {

@@ -14,7 +14,7 @@ import { openTestDatabase, testConfig } from '../helper.ts'
 t.test('every validator and response serializer of every route builds, from valid JSON Schema', async (t) => {
   const config = testConfig()
   const database = await openTestDatabase(t, config)
-  await prepareDatabase(database.db, config, pino({ level: 'silent' }))
+  await prepareDatabase(database, config, pino({ level: 'silent' }))
   const builds: Array<() => void> = []
   const validated: ValidatorSource[] = []
   const app = await buildApp({

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
-import { buildTestApp } from '../helper.ts'
+import { asOwner, buildTestApp } from '../helper.ts'
 
 const { request, database } = await buildTestApp(t, { bodyLimitBytes: 2048 })
 
@@ -89,8 +89,8 @@ t.test('a caller-supplied request id is echoed when well formed, replaced when n
 })
 
 t.test('a 500 carries the request id and nothing of the SQL or the stack', async (t) => {
-  // A real fault, not a mock: the table the route reads is gone.
-  await sql`drop table forces cascade`.execute(database.db)
+  // A real fault, not a mock: the table the route reads is gone (only its owner could drop it).
+  await asOwner(database, (owner) => sql`drop table forces cascade`.execute(owner))
   const response = await request({ method: 'GET', url: '/v1/forces' })
   const body = isProblem(t, response, 500)
   t.equal(body.type, '/problems/internal')

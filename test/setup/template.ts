@@ -17,6 +17,13 @@ export const PGLITE_TEMPLATE = new URL('../../.tap/pglite-template.tar', import.
  */
 export const PG_TEMPLATE_DB = `peel_register_test_template_${createHash('sha256').update(fileURLToPath(new URL('../..', import.meta.url))).digest('hex').slice(0, 10)}`
 
+/**
+ * The service's role in the tests, namespaced per checkout as the template is (roles belong to the
+ * whole server). On PostgreSQL the test apps log in as it, with the server's DATABASE_URL as the
+ * owner's connection (DATABASE_MIGRATION_URL), so every test runs on the grants production gets.
+ */
+export const TEST_SERVICE_ROLE = `peel_register_test_service_${PG_TEMPLATE_DB.slice(-10)}`
+
 export function testDatabaseUrl(): string | null {
   const url = process.env.DATABASE_URL
   return url === undefined || url.trim() === '' ? null : url
@@ -25,6 +32,14 @@ export function testDatabaseUrl(): string | null {
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url)
   u.pathname = `/${database}`
+  return u.toString()
+}
+
+/** The same server and database, logged in as `user` (the tests' server trusts local connections). */
+export function withUser(url: string, user: string): string {
+  const u = new URL(url)
+  u.username = user
+  u.password = ''
   return u.toString()
 }
 

@@ -10,7 +10,7 @@ import { startReceiver, until } from './receiver.ts'
 // (here: the service started again on the same database) delivers, without a new event.
 const config = testConfig({ webhooksEnabled: true, webhookPollMs: 20, webhookRetrySchedule: [50, 50, 50, 50, 50], webhookTimeoutMs: 500, webhookAllowPrivateNetworks: true })
 const database = await openTestDatabase(t, config)
-await prepareDatabase(database.db, config, pino({ level: 'silent' }))
+await prepareDatabase(database, config, pino({ level: 'silent' }))
 const start = () => buildApp({ server: serverOptions(config), database, webhooks: webhookSettings(config) })
 const auth = { authorization: `Bearer ${ADMIN_KEY}` }
 
