@@ -193,3 +193,35 @@ t.test('the import report names the fields a sheet changed on each finding alrea
   t.equal(changed.length, res.json().changes.findings.updated)
   t.same((await finding('547')).version, before.version, 'a dry run writes nothing')
 })
+
+t.test('several tables on one sheet, each titled by its kind, and a totals row at the bottom', async (t) => {
+  const data = await workbook('Appendix A', [
+    ['Appendix A: HMICFRS open items, PEEL 2019'],
+    [],
+    ['Causes of concern'],
+    ['Ref', 'Description', 'Lead'],
+    ['TB-CoC1', 'The force needs to improve how it protects vulnerable people.', 'ACC Crime'],
+    [],
+    ['Areas for improvement (AFIs)'],
+    ['Ref', 'Area for improvement', 'Lead', 'Days open'],
+    ['TB-AFI1', 'The force should improve its crime data integrity.', 'Supt Standards', 400],
+    ['TB-AFI2', 'The force should improve supervision of investigations.', 'DCI Crime', 380],
+    ['Total', null, null, 780]
+  ])
+  const res = await upload(data)
+  t.equal(res.statusCode, 200, res.body)
+  const body = res.json()
+  t.equal(body.valid, true, JSON.stringify(body.problems))
+  t.match(body.changes.findings, { created: 3 })
+  t.strictSame(body.warnings, [
+    'Sheet "Appendix A" is read as the Findings sheet: its header (Ref, Description, Lead) is a register\'s.',
+    'Sheet "Appendix A": column "Days open" is not part of a register and was ignored.',
+    'Sheet "Appendix A": row 8 starts another table ("Areas for improvement (AFIs)"), read with its own header.',
+    'Sheet "Appendix A": row 11 ("Total") is a totals row and was skipped.',
+    'Sheet "Appendix A": findings of the table titled "Causes of concern" that give no kind are read as causes of concern.',
+    'Sheet "Appendix A": findings of the table titled "Areas for improvement (AFIs)" that give no kind are read as areas for improvement.'
+  ])
+  t.match(await finding('TB-CoC1'), { kind: 'cause_of_concern', forceLead: 'ACC Crime' })
+  t.match(await finding('TB-AFI1'), { kind: 'area_for_improvement', forceLead: 'Supt Standards' })
+  t.match(await finding('TB-AFI2'), { kind: 'area_for_improvement' })
+})

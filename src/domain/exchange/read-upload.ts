@@ -106,6 +106,7 @@ export async function readUpload(files: UploadedFile[], limits: SheetLimits = DE
     const parsed = parseSheet(spec, table.rows, table.name)
     sheets.push({ spec: spec.name, parsed })
     for (const column of parsed.ignoredColumns) warnings.push(`Sheet "${table.name}": column "${column}" is not part of a register and was ignored.`)
+    for (const note of parsed.notes) warnings.push(`Sheet "${table.name}": ${note}.`)
   }
   return { sheets, warnings, problems }
 }

@@ -43,7 +43,7 @@ export const FINDINGS_SHEET: SheetSpec = {
       })
     }),
     col('title', 'Title', 'text', { maxLength: MAX_LENGTH.importedTitle, aliases: ['Short title', 'Heading', 'Subject'] }),
-    col('text', 'Text', 'text', { maxLength: MAX_LENGTH.text, aliases: ['Recommendation', 'Description', 'Finding', 'Detail', 'Wording', 'Recommendation text', 'Improvement required', 'Area for improvement'] }),
+    col('text', 'Text', 'text', { maxLength: MAX_LENGTH.text, aliases: ['Recommendation', 'Description', 'Short description', 'Finding', 'Detail', 'Wording', 'Recommendation text', 'Improvement required', 'Area for improvement'] }),
     col('scope', 'Scope', 'enum', { values: SCOPE_VALUES, aliases: ['Local or national'] }),
     col('inspection', 'Inspection', 'text', { maxLength: MAX_LENGTH.importedInspectionKey, aliases: ['Inspection key', 'Source inspection', 'Originating inspection'] }),
     col('parent', 'Parent', 'text', { maxLength: MAX_LENGTH.reference, aliases: ['Parent reference', 'Cause of concern reference'] }),
@@ -260,6 +260,24 @@ const IDENTITY_COLUMNS = ['kind', 'title', 'text', 'scope', 'inspection', 'paren
 /** Columns of the finding an action row may give for its action alone (its owner, its date): kept in the action's words. */
 const ACTION_DETAIL_COLUMNS = ['forceLead', 'deliveryLead', 'dueDate', 'deadlineText', 'governanceGroup', 'status', 'statusNote', 'portalStatus', 'portalNote', 'supersededBy', 'questions'] as const
 
+/** Kinds of finding as a sentence names several. */
+const KIND_PLURALS: Record<DocumentFinding['kind'], string> = { cause_of_concern: 'causes of concern', recommendation: 'recommendations', area_for_improvement: 'areas for improvement' }
+
+/**
+ * The kind of finding a table's title names ("Areas for improvement", "AFIs"), if it names one: a
+ * cause of concern's recommendations ("Cause of concern 2: recommendations") are recommendations,
+ * and a title naming other kinds together says nothing.
+ */
+export function kindOfTitle(title: string): DocumentFinding['kind'] | null {
+  const words = title.toLowerCase().replace(/[^a-z]+/g, ' ')
+  const named = new Set<DocumentFinding['kind']>()
+  if (/\bcauses? of concern\b|\bcocs?\b/.test(words)) named.add('cause_of_concern')
+  if (/\bareas? for improvement\b|\bafis?\b/.test(words)) named.add('area_for_improvement')
+  if (/\brecommendations?\b|\brecs?\b/.test(words)) named.add('recommendation')
+  if (named.size === 1) return [...named][0]!
+  return named.size === 2 && !named.has('area_for_improvement') ? 'recommendation' : null
+}
+
 /** A value read from a cell as a person would write it. */
 function shown(value: unknown): string {
   if (Array.isArray(value)) return value.join(', ')
@@ -306,24 +324,23 @@ function actionOfRow(values: Row, first: { values: Row; origin: Origin }, origin
 
 /**
  * A due-date cell: a date is the due date; words ("TBC", "By October 2018") are the deadline's words,
- * resolved to a date where the resolver can, with a warning naming the row. Returns that warning.
+ * and the due date is worked out from them when the import writes, as for a deadline given as words
+ * anywhere (so it follows the inspection's publication date if that is corrected). Returns the
+ * warning naming the row, with the date the words resolve to.
  */
 function readDueDate(finding: DocumentFinding, values: Row, origin: Origin, publishedOn: Map<string, string | null>): string | null {
   const due = values.dueDate as DeadlineValue | null
-  if (due === null || due.date !== null) {
-    finding.dueDate = due?.date ?? null
-    return null
-  }
+  finding.dueDate = due?.date ?? null
+  if (due === null || due.date !== null) return null
   const at = `Sheet "${origin.sheet}", row ${origin.row}: ${header(origin, 'dueDate')} "${due.words}" is not a date`
   if (values.deadlineText != null && values.deadlineText !== due.words) {
-    finding.dueDate = resolveDeadline(finding.deadlineText, finding.inspection ? publishedOn.get(finding.inspection) : null)
     return `${at}, and the ${header(origin, 'deadlineText')} column gives the deadline already: the due date follows that.`
   }
   finding.deadlineText = due.words
-  finding.dueDate = resolveDeadline(due.words, finding.inspection ? publishedOn.get(finding.inspection) : null)
-  return finding.dueDate === null
+  const resolved = resolveDeadline(due.words, finding.inspection ? publishedOn.get(finding.inspection) : null)
+  return resolved === null
     ? `${at}: kept as the deadline's words, with no due date (none can be worked out from them).`
-    : `${at}: kept as the deadline's words, due ${finding.dueDate}.`
+    : `${at}: kept as the deadline's words, due ${resolved}.`
 }
 
 /**
@@ -348,7 +365,14 @@ export function sheetsToDocument(
   }
   const records = (spec: SheetSpec) => {
     const parsed = sheets.get(spec)
-    return parsed ? parsed.records.map((r) => ({ values: r.values, continues: r.continues, origin: { sheet: parsed.sheet, row: r.row, headers: parsed.headers } })) : []
+    if (!parsed) return []
+    // The title of the table each row is in: tables are in row order, and so are records.
+    let table = -1
+    return parsed.records.map((r) => {
+      while (table + 1 < parsed.tables.length && parsed.tables[table + 1]!.headerRow < r.row) table++
+      const section = parsed.tables[table]?.title ?? undefined
+      return { values: r.values, continues: r.continues, section, origin: { sheet: parsed.sheet, row: r.row, headers: parsed.headers } }
+    })
   }
   const set = <T extends object>(target: T, values: Row, keys: string[]) => {
     for (const key of keys) if (has(values, key)) (target as Row)[key] = values[key]
@@ -399,7 +423,8 @@ export function sheetsToDocument(
   const takesActions = has(sheets.get(FINDINGS_SHEET)?.headers ?? {}, 'action')
   const publishedOn = new Map(inspections.map((i) => [i.key, i.publishedOn ?? null]))
   const baseStatus = new Map(base.findings.map((f) => [f.reference, f.status]))
-  for (const { values, origin, continues } of records(FINDINGS_SHEET)) {
+  const titled = new Set<string>()
+  for (const { values, origin, continues, section } of records(FINDINGS_SHEET)) {
     const reference = values.reference as string
     const first = firstRows.get(reference)
     if (first) {
@@ -413,6 +438,16 @@ export function sheetsToDocument(
       continue
     }
     firstRows.set(reference, { values, origin })
+    // A table titled "Areas for improvement" says the kind of the findings in it that do not.
+    if (!values.kind && section !== undefined) {
+      const kind = kindOfTitle(section)
+      if (kind) {
+        values.kind = kind
+        const key = `${origin.sheet}\u0000${section}`
+        if (!titled.has(key)) warnings.push(`Sheet "${origin.sheet}": findings of the table titled "${clip(section, 60)}" that give no kind are read as ${KIND_PLURALS[kind]}.`)
+        titled.add(key)
+      }
+    }
     let finding = byReference.get(reference)
     if (!finding) {
       const missing = (['kind', 'text'] as const).filter((key) => !values[key])

@@ -29,7 +29,7 @@ export interface ReaderTask {
 }
 
 export type ReaderMessage =
-  | { kind: 'sheet'; spec: string; sheet: string; headers: Record<string, string>; ignoredColumns: string[] }
+  | { kind: 'sheet'; spec: string; sheet: string; headers: Record<string, string>; ignoredColumns: string[]; notes: string[]; tables: ParsedSheet['tables'] }
   | { kind: 'records'; spec: string; records: ParsedSheet['records'] }
   | { kind: 'problems'; spec: string; problems: SheetProblem[] }
   | { kind: 'done'; warnings: string[]; problems: string[] }
@@ -122,7 +122,7 @@ function readInWorker(files: UploadedFile[], options: ReaderOptions): Promise<Up
       if (outcome) return
       switch (message.kind) {
         case 'sheet':
-          sheets.set(message.spec, { sheet: message.sheet, headers: message.headers, ignoredColumns: message.ignoredColumns, records: [], problems: [] })
+          sheets.set(message.spec, { sheet: message.sheet, headers: message.headers, ignoredColumns: message.ignoredColumns, notes: message.notes, tables: message.tables, records: [], problems: [] })
           break
         case 'records':
           sheets.get(message.spec)!.records.push(...message.records)

@@ -25,7 +25,7 @@ const files: UploadedFile[] = task.files.map((file) => ({ ...file, data: Buffer.
 try {
   const reading = await readUpload(files, task.limits as SheetLimits)
   for (const { spec, parsed } of reading.sheets) {
-    await send({ kind: 'sheet', spec, sheet: parsed.sheet, headers: parsed.headers, ignoredColumns: parsed.ignoredColumns })
+    await send({ kind: 'sheet', spec, sheet: parsed.sheet, headers: parsed.headers, ignoredColumns: parsed.ignoredColumns, notes: parsed.notes, tables: parsed.tables })
     for (let at = 0; at < parsed.records.length; at += task.batch) await send({ kind: 'records', spec, records: parsed.records.slice(at, at + task.batch) })
     for (let at = 0; at < parsed.problems.length; at += task.batch) await send({ kind: 'problems', spec, problems: parsed.problems.slice(at, at + task.batch) })
   }

@@ -49,6 +49,10 @@ export interface ParsedSheet {
   sheet: string
   /** `continues` is the row of the record a continuation row belongs to (see ColumnSpec.continues). */
   records: { row: number; values: Record<string, unknown>; continues?: number }[]
+  /** The tables of the sheet with the title written above each (one, unless the sheet holds several), in row order. */
+  tables: Array<{ headerRow: number; title: string | null }>
+  /** Rows read otherwise than as records (a totals row, a second table's header), for the import's warnings. */
+  notes: string[]
   problems: SheetProblem[]
   ignoredColumns: string[]
   /** Column key -> the header as the user wrote it, for the columns the sheet has. */
@@ -59,6 +63,12 @@ export interface ParsedSheet {
 const HEADER_SEARCH_ROWS = 20
 /** How much of a value a message quotes. */
 const QUOTE_LENGTH = 60
+/** Notes on rows read otherwise than as records, per sheet: past these a sheet has a pattern the first ones show. */
+const MAX_NOTES = 20
+/** A row that sums up the rows above it rather than being one: "Total", "Totals:", "Grand total". */
+const TOTALS = /^(grand\s+|sub-?\s?)?totals?:?$/i
+
+const clip = (text: string) => (text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH - 1)}…` : text)
 
 /**
  * A word without its plural: "categories" -> "category", "actions" -> "action". A final e goes too,
@@ -101,8 +111,7 @@ function headerText(cell: Cell): string | null {
 }
 
 function quote(cell: Cell): string {
-  const text = cellText(cell) ?? ''
-  return text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH - 1)}…` : text
+  return clip(cellText(cell) ?? '')
 }
 
 function columnFor(spec: SheetSpec, cell: Cell): ColumnSpec | undefined {
@@ -121,14 +130,16 @@ function namedColumns(spec: SheetSpec, row: SheetRow): Set<ColumnSpec> {
   return new Set(row.cells.map((cell) => columnFor(spec, cell.value)).filter((column) => column !== undefined))
 }
 
+/** A row a header could be: it names the anchor column and another known one. */
+function isHeaderRow(spec: SheetSpec, row: SheetRow): boolean {
+  const anchor = anchorOf(spec)
+  const found = namedColumns(spec, row)
+  return anchor !== undefined && found.has(anchor) && found.size >= Math.min(2, spec.columns.length)
+}
+
 /** The index in `rows` of the header: the first of the top rows with the anchor column and another known one. */
 function findHeader(spec: SheetSpec, rows: SheetRow[]): number | null {
-  const anchor = anchorOf(spec)
-  const needed = Math.min(2, spec.columns.length)
-  for (let r = 0; r < rows.length && rows[r]!.number <= HEADER_SEARCH_ROWS; r++) {
-    const found = namedColumns(spec, rows[r]!)
-    if (anchor && found.has(anchor) && found.size >= needed) return r
-  }
+  for (let r = 0; r < rows.length && rows[r]!.number <= HEADER_SEARCH_ROWS; r++) if (isHeaderRow(spec, rows[r]!)) return r
   return null
 }
 
@@ -201,16 +212,52 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
       field: null,
       message: `No header row found in the first ${HEADER_SEARCH_ROWS} rows: expected a row with a "${anchor?.header ?? ''}" column and at least one other known column`
     })
-    return { sheet: sheetName, records: [], problems, ignoredColumns: [], headers: {} }
+    return { sheet: sheetName, records: [], problems, ignoredColumns: [], headers: {}, notes: [], tables: [] }
   }
 
   const header = rows[headerIndex]!
-  const { columns, unknownHeaders } = readHeader(spec, header, problem)
-  const named = new Set(header.cells.filter((cell) => headerText(cell.value) !== null).map((cell) => cell.column))
+  let { columns, unknownHeaders } = readHeader(spec, header, problem)
+  // Column key -> header as written: a later table's header adds to the first's, never replaces it.
+  const headers: Record<string, string> = {}
+  const keep = (layout: Map<number, { spec: ColumnSpec; header: string }>) => {
+    for (const { spec: column, header: text } of layout.values()) headers[column.key] ??= text
+  }
+  keep(columns)
+  let named = new Set(header.cells.filter((cell) => headerText(cell.value) !== null).map((cell) => cell.column))
   const headerless = new Set<number>()
   const records: ParsedSheet['records'] = []
+  const notes: string[] = []
+  const note = (text: string) => {
+    if (notes.length < MAX_NOTES) notes.push(text)
+    else if (notes.length === MAX_NOTES) notes.push('… and more rows like these')
+  }
+  // Several tables on one sheet: a later row that names the columns again starts the next table, and
+  // a row holding one value just above a header is that table's title (its section).
+  const isHeader = (r: number) => r > headerIndex && isHeaderRow(spec, rows[r]!)
+  const titleAbove = (r: number) => (r > 0 && rows[r - 1]!.cells.length === 1 ? (cellText(rows[r - 1]!.cells[0]!.value) ?? undefined) : undefined)
+  let section = titleAbove(headerIndex)
+  const tables: ParsedSheet['tables'] = [{ headerRow: header.number, title: section ?? null }]
   for (let r = headerIndex + 1; r < rows.length; r++) {
     const row = rows[r]!
+    if (isHeader(r)) {
+      const next = readHeader(spec, row, problem)
+      columns = next.columns
+      keep(columns)
+      unknownHeaders = [...new Set([...unknownHeaders, ...next.unknownHeaders])]
+      named = new Set(row.cells.filter((cell) => headerText(cell.value) !== null).map((cell) => cell.column))
+      section = titleAbove(r)
+      tables.push({ headerRow: row.number, title: section ?? null })
+      note(`row ${row.number} starts another table${section === undefined ? '' : ` ("${clip(section)}")`}, read with its own header`)
+      continue
+    }
+    if (r + 1 < rows.length && row.cells.length === 1 && isHeader(r + 1) && titleAbove(r + 1) !== undefined) {
+      continue
+    }
+    const first = cellText(row.cells[0]?.value ?? null)
+    if (first !== null && TOTALS.test(first)) {
+      note(`row ${row.number} ("${clip(first)}") is a totals row and was skipped`)
+      continue
+    }
     const cells = new Map<number, Cell>()
     for (const { column, value } of row.cells) {
       if (columns.has(column)) cells.set(column, value)
@@ -237,8 +284,7 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
     records.push(continuation ? { row: row.number, values, continues: above.continues ?? above.row } : { row: row.number, values })
   }
   const unnamed = [...headerless].sort((a, b) => a - b).map((index) => `Column ${columnLetters(index)} (no header)`)
-  const headers = Object.fromEntries([...columns.values()].map(({ spec: column, header }) => [column.key, header]))
-  return { sheet: sheetName, records, problems, ignoredColumns: [...unknownHeaders, ...unnamed], headers }
+  return { sheet: sheetName, records, problems, ignoredColumns: [...unknownHeaders, ...unnamed], headers, notes, tables }
 }
 
 /**
