@@ -119,6 +119,49 @@ t.test('a workbook made by a person: rich text, hyperlinks, formulas, merged tit
   ])
 })
 
+t.test('a block merged down stands for every row it spans, in its first column only', async (t) => {
+  const workbook = new ExcelJS.Workbook()
+  const sheet = workbook.addWorksheet('Register')
+  sheet.addRow(['Ref', 'Recommendation', 'Action', 'Owner'])
+  sheet.addRow(['Rec 1', 'Improve the timeliness of safeguarding referrals.', 'Audit 50 referrals', 'DCI A'])
+  sheet.addRow([null, null, 'Revise the MASH guidance', 'DCI B'])
+  sheet.addRow([null, null, 'Brief the control room', null])
+  sheet.addRow(['Rec 2', 'Review the MARAC process.', 'Agree a partner protocol', 'DI C'])
+  sheet.mergeCells('A2:A4')
+  sheet.mergeCells('B2:B4')
+  // Across columns it stays one cell, and a block over rows without values of their own adds no rows.
+  sheet.mergeCells('C6:D6')
+  sheet.getCell('C6').value = 'A title over two columns'
+  sheet.mergeCells('A8:A12')
+  sheet.getCell('A8').value = 'Alone'
+  const [table] = await readWorkbook(Buffer.from(await workbook.xlsx.writeBuffer()))
+  t.strictSame(table!.rows.map((row) => [row.number, ...row.cells.map((cell) => `${cell.column}:${String(cell.value)}`)]), [
+    [1, '0:Ref', '1:Recommendation', '2:Action', '3:Owner'],
+    [2, '0:Rec 1', '1:Improve the timeliness of safeguarding referrals.', '2:Audit 50 referrals', '3:DCI A'],
+    [3, '0:Rec 1', '1:Improve the timeliness of safeguarding referrals.', '2:Revise the MASH guidance', '3:DCI B'],
+    [4, '0:Rec 1', '1:Improve the timeliness of safeguarding referrals.', '2:Brief the control room'],
+    [5, '0:Rec 2', '1:Review the MARAC process.', '2:Agree a partner protocol', '3:DI C'],
+    [6, '2:A title over two columns'],
+    [8, '0:Alone']
+  ])
+})
+
+t.test('merged cells count as the values they stand for', async (t) => {
+  const workbook = new ExcelJS.Workbook()
+  const sheet = workbook.addWorksheet('Register')
+  for (let r = 1; r <= 40; r++) sheet.getCell(`B${r}`).value = r
+  sheet.getCell('A1').value = 'spread'
+  sheet.mergeCells('A1:A40')
+  const data = Buffer.from(await workbook.xlsx.writeBuffer())
+  t.equal((await readWorkbook(data, { maxCells: 100 }))[0]!.rows.length, 40)
+  const error = await readWorkbook(data, { maxCells: 60 }).then(
+    () => null,
+    (e: unknown) => e
+  )
+  t.type(error, SheetLimitError)
+  t.match((error as SheetLimitError).message, /merged cells stand for more than 60 values/)
+})
+
 t.test('not an xlsx: a typed error, never a crash', async (t) => {
   const xlsx = await writeWorkbook([{ name: 'S', columns: [{ header: 'A' }], rows: [['x']] }])
   const cases: [string, Buffer, RegExp][] = [

@@ -2,7 +2,7 @@ const NUMBERS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
   eighteen: 18, twenty: 20, 'twenty-four': 24, thirty: 30
 }
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
+import { EARLIEST_YEAR, LATEST_YEAR, isoDateFromText, monthNumber } from '../shared/calendar-dates.ts'
 
 function isoDate(year: number, monthIndex: number, day: number): string {
   return new Date(Date.UTC(year, monthIndex, day)).toISOString().slice(0, 10)
@@ -20,17 +20,22 @@ function addPeriod(from: string, amount: number, unit: string): string {
 }
 
 /**
- * The date a deadline as published resolves to, where it can: "By October 2018" is the last day of
- * that month; "Within three months" runs from the inspection's publication date. "Immediately" and
- * anything else give null: the register keeps the words and leaves the date to a person.
+ * The date a deadline as published resolves to, where it can: a date written out ("31/03/2021",
+ * "30 September 2023", "By 31 March 2021") is that date; a month ("By October 2018", "End of March
+ * 2021", "October 2018") is the last day of that month; "Within three months" runs from the
+ * inspection's publication date. "Immediately", "TBC" and anything else give null: the register keeps
+ * the words and leaves the date to a person.
  */
 export function resolveDeadline(deadlineText: string | null | undefined, publishedOn: string | null | undefined): string | null {
   if (!deadlineText) return null
-  const text = deadlineText.trim().toLowerCase()
-  const by = /^by (?:the end of )?([a-z]+)\s+(\d{4})$/.exec(text)
-  if (by && MONTHS.includes(by[1]!)) {
-    const month = MONTHS.indexOf(by[1]!)
-    return isoDate(Number(by[2]), month + 1, 0)
+  const text = deadlineText.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.]$/, '')
+  const date = isoDateFromText(text.replace(/^(?:by|on or before|before) /, ''))
+  if (date !== null) return date
+  const month = /^(?:by )?(?:(?:the )?end of )?([a-z]+\.?),? (\d{4})$/.exec(text)
+  if (month) {
+    const number = monthNumber(month[1]!)
+    const year = Number(month[2])
+    if (number !== null && month[1]!.length >= 3 && year >= EARLIEST_YEAR && year <= LATEST_YEAR) return isoDate(year, number, 0)
   }
   const within = /^within (\d+|[a-z-]+)\s+(days?|weeks?|months?|years?)$/.exec(text)
   if (within && publishedOn) {

@@ -1,4 +1,5 @@
 import { unguardCsvText } from '../../shared/csv.ts'
+import { DATE_FORMS, EARLIEST_YEAR, LATEST_YEAR, dateFromText, utcMs as utc } from '../../shared/calendar-dates.ts'
 import type { Cell } from './table.ts'
 
 /**
@@ -22,15 +23,6 @@ export type Reading = { value: unknown } | { reason: string }
 const DAY_MS = 86_400_000
 /** Excel's serial day 0 is 1899-12-30 (its 1900 leap-year bug makes day 60 a 29 February that never was). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30)
-/**
- * Dates outside these years are typing errors in a register, and the floor stops a stray number
- * such as 2018 in a date column from being read as a serial day in 1905.
- */
-const EARLIEST_YEAR = 1950
-const LATEST_YEAR = 2100
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
-
-const DATE_FORMS = 'accepted: 2018-10-31, 31/10/2018 (day first), 31 October 2018 or a date cell'
 const TIMESTAMP_FORMS =
   'accepted: 2018-10-31T14:30:00Z, 2018-10-31T14:30:00+01:00, 2018-10-31 14:30 or 31/10/2018 14:30 (both read as UTC) or a date cell'
 const BOOLEANS: Record<string, boolean> = { yes: true, y: true, true: true, '1': true, no: false, n: false, false: false, '0': false }
@@ -57,34 +49,6 @@ export function cellText(cell: Cell): string | null {
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE'
   const text = unguard(String(cell).trim()).trim()
   return text === '' ? null : text
-}
-
-/** Milliseconds for a calendar date and time, or null when there is no such date (31 February) or it is out of range. */
-function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number | null {
-  if (year < EARLIEST_YEAR || year > LATEST_YEAR || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second)
-  return new Date(ms).getUTCDate() === day ? ms : null
-}
-
-function monthNumber(name: string): number | null {
-  const word = name.toLowerCase().replace(/\.$/, '')
-  if (word === 'sept') return 9
-  const index = MONTHS.findIndex((month) => word.length >= 3 && month.startsWith(word))
-  return index === -1 ? null : index + 1
-}
-
-/** A date written as text, at midnight UTC; the forms are listed in DATE_FORMS. */
-function dateFromText(text: string): number | null {
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text)
-  if (iso) return utc(Number(iso[1]), Number(iso[2]), Number(iso[3]))
-  const uk = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/.exec(text)
-  if (uk) return utc(Number(uk[4]), Number(uk[3]), Number(uk[1]))
-  const words = /^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+\.?),?\s+(\d{4})$/i.exec(text)
-  if (words) {
-    const month = monthNumber(words[2]!)
-    return month === null ? null : utc(Number(words[3]), month, Number(words[1]))
-  }
-  return null
 }
 
 /** An Excel serial day number (a date cell whose format was lost) as milliseconds, within the years allowed. */

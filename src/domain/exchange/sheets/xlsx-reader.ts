@@ -342,6 +342,14 @@ interface SheetContext {
   date1904: boolean
 }
 
+/** A merged range's corners, as row numbers (1-based) and column indexes (0 is A). */
+interface MergedRange {
+  top: number
+  left: number
+  bottom: number
+  right: number
+}
+
 interface CellState {
   column: number
   type: string
@@ -385,8 +393,15 @@ function cellValue(cell: CellState, context: SheetContext, inlineText: string | 
   }
 }
 
-/** A merged range keeps its value in its top-left cell only, as Excel shows it. */
-function dropMergedCells(rows: SheetRow[], merges: Array<{ top: number; left: number; bottom: number; right: number }>): void {
+/**
+ * A merged range read as Excel shows it: one value, in its top-left cell, which stands for every row
+ * the range spans. Other values inside the range (Excel hides them) are dropped, and the value is
+ * repeated down the range's first column into each row below that holds a value of its own, so that
+ * a recommendation merged down over its action rows is on every one of them. Across columns it stays
+ * in the first: a title merged over a row is one cell, not a row of copies. A repeated value is a value
+ * like any other for the upload's cap on values (`usage`), so merges cannot be used to multiply a file.
+ */
+function readMergedCells(rows: SheetRow[], merges: MergedRange[], sheet: string, limits: SheetLimits, usage: SheetUsage): void {
   for (const range of merges) {
     let low = 0
     let high = rows.length
@@ -395,9 +410,15 @@ function dropMergedCells(rows: SheetRow[], merges: Array<{ top: number; left: nu
       if (rows[mid]!.number < range.top) low = mid + 1
       else high = mid
     }
+    let value: Cell = null
     for (let r = low; r < rows.length && rows[r]!.number <= range.bottom; r++) {
       const row = rows[r]!
+      if (row.number === range.top) value = row.cells.find((cell) => cell.column === range.left)?.value ?? null
       row.cells = row.cells.filter((cell) => cell.column < range.left || cell.column > range.right || (row.number === range.top && cell.column === range.left))
+      if (row.number === range.top || value === null || row.cells.length === 0) continue
+      if (++usage.cells > limits.maxCells) throw new SheetLimitError(`Sheet "${sheet}": its merged cells stand for more than ${count(limits.maxCells)} values.`, 'maxCells', limits.maxCells)
+      const at = row.cells.findIndex((cell) => cell.column > range.left)
+      row.cells.splice(at === -1 ? row.cells.length : at, 0, { column: range.left, value })
     }
   }
 }
@@ -414,7 +435,7 @@ function ordered(rows: SheetRow[]): SheetRow[] {
 async function readSheet(archive: Archive, part: string, context: SheetContext): Promise<Table> {
   const { limits, usage, name: sheet } = context
   const rows: SheetRow[] = []
-  const merges: Array<{ top: number; left: number; bottom: number; right: number }> = []
+  const merges: MergedRange[] = []
   let rowsWritten = 0
   let inOrder = true
   let row: SheetRow | null = null
@@ -503,7 +524,7 @@ async function readSheet(archive: Archive, part: string, context: SheetContext):
     }
   })
   const tidy = inOrder ? rows : ordered(rows)
-  if (merges.length > 0) dropMergedCells(tidy, merges)
+  if (merges.length > 0) readMergedCells(tidy, merges, sheet, limits, usage)
   return { name: sheet, rows: tidy.filter((r) => r.cells.length > 0) }
 }
 
