@@ -2475,6 +2475,11 @@ export interface components {
                     /** Format: int32 */
                     unchanged: number;
                 };
+                /** @description Each finding already on record that the import changed (or would change), with the fields it changed; the first 10,000. */
+                changedFindings: {
+                    reference: string;
+                    fields: string[];
+                }[];
             } | null;
             /** @description Every problem found (the first 500); empty when valid. */
             problems: components["schemas"]["ImportProblem"][];

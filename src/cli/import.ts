@@ -5,7 +5,7 @@ import type { Command } from './command.ts'
 import { CliError, EXIT, UsageError } from './errors.ts'
 import { plural } from './output.ts'
 import { progressDisplay } from './progress.ts'
-import { changesTable, problemLine } from './report.ts'
+import { changedFindingsLines, changesTable, problemLine } from './report.ts'
 
 const KINDS = ['.json', '.xlsx', '.csv']
 
@@ -97,6 +97,7 @@ export const importCommand: Command = {
           : `Imported ${named} into ${result.force}'s register (audited as ${actor.requestId}):\n`
       )
       io.stdout.write(changesTable(result.changes!))
+      io.stdout.write(changedFindingsLines(result.changes!))
     }
     return EXIT.ok
   }

@@ -2,7 +2,7 @@ import type { ApplyReport } from '../domain/exchange/apply-document.ts'
 import type { SheetImportProblem } from '../domain/exchange/register-sheets.ts'
 import { table } from './output.ts'
 
-const RECORDS: Array<[keyof ApplyReport, string]> = [
+const RECORDS: Array<[Exclude<keyof ApplyReport, 'changedFindings'>, string]> = [
   ['inspections', 'inspections'],
   ['governanceGroups', 'governance groups'],
   ['findings', 'findings'],
@@ -20,6 +20,14 @@ export function changesTable(report: ApplyReport): string {
       return [label, String(t.created).padStart(7), String(t.updated).padStart(7), String(t.unchanged).padStart(9)]
     })
   )
+}
+
+/** Which fields of each finding on record an import changed, a line each: `547: dueDate, forceLead`. */
+export function changedFindingsLines(report: ApplyReport): string {
+  if (report.changedFindings.length === 0) return ''
+  const lines = report.changedFindings.map((c) => `  ${c.reference}: ${c.fields.join(', ')}\n`)
+  const more = report.findings.updated - report.changedFindings.length
+  return `Findings changed:\n${lines.join('')}${more > 0 ? `  and ${more} more\n` : ''}`
 }
 
 /** Where a problem is: `Findings row 12, column "Status"` for a spreadsheet, the JSON pointer for a document. */

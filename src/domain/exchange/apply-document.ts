@@ -19,6 +19,12 @@ interface Tally {
 }
 const tally = (): Tally => ({ created: 0, updated: 0, unchanged: 0 })
 
+/** A finding on record that the import changed, and which of its fields (as the API names them). */
+export interface FindingChanged {
+  reference: string
+  fields: string[]
+}
+
 export interface ApplyReport {
   inspections: Tally
   governanceGroups: Tally
@@ -26,7 +32,17 @@ export interface ApplyReport {
   updates: Tally
   ongoingActions: Tally
   reviews: Tally
+  /** Every finding on record the import changed, in the document's order, up to CHANGED_FINDINGS_LISTED. */
+  changedFindings: FindingChanged[]
 }
+
+/** How many changed findings a report names: enough for any register a force keeps. */
+export const CHANGED_FINDINGS_LISTED = 10_000
+
+/** A column of the findings table as the API names the field: inspection_id -> inspection, due_date -> dueDate. */
+const fieldName = (column: string) => column.replace(/_id$/, '').replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())
+/** Columns the import keeps that are not fields of their own (whether the due date was worked out from the words). */
+const UNLISTED_COLUMNS: ReadonlySet<string> = new Set(['due_date_resolved'])
 
 const pick = <T extends object>(row: T, keys: string[]) => Object.fromEntries(keys.map((k) => [k, row[k as keyof T]]))
 const byQuestion = (a: { framework: string; ref: string }, b: { framework: string; ref: string }) =>
@@ -167,7 +183,8 @@ class Application {
     findings: tally(),
     updates: tally(),
     ongoingActions: tally(),
-    reviews: tally()
+    reviews: tally(),
+    changedFindings: []
   }
   private readonly problems: DocumentProblem[] = []
   private readonly groupIds = new Map<string, string>()
@@ -381,6 +398,12 @@ class Application {
         continue
       }
       changes.push({ id, before, values, questions, actions, actionsChanged: !same(currentActions, actions) })
+      if (before && this.report.changedFindings.length < CHANGED_FINDINGS_LISTED) {
+        const fields = Object.keys(values).filter((key) => !UNLISTED_COLUMNS.has(key) && !same(current![key], values[key as keyof typeof values])).map(fieldName)
+        if (!same(beforeQuestions, questions)) fields.push('questions')
+        if (!same(currentActions, actions)) fields.push('actions')
+        this.report.changedFindings.push({ reference: f.reference, fields })
+      }
     }
     if (changes.length === 0) return
 

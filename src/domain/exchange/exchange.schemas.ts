@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { ForceCode, ref } from '../../schemas/common.ts'
 import { Count, FreeText, INT32_MAX, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
+import { CHANGED_FINDINGS_LISTED } from './apply-document.ts'
 import { SHEET_SLUGS } from './register-sheets.ts'
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const
@@ -50,7 +51,17 @@ export const ImportResultSchema = Type.Object(
           findings: Counts,
           updates: Counts,
           ongoingActions: Counts,
-          reviews: Counts
+          reviews: Counts,
+          changedFindings: Type.Array(
+            Type.Object({
+              reference: FreeText(MAX_LENGTH.reference),
+              fields: Type.Array(Type.String({ maxLength: 40, description: 'A field of the finding as the API names it, or `actions` or `questions`.' }), { maxItems: 40 })
+            }),
+            {
+              maxItems: CHANGED_FINDINGS_LISTED,
+              description: `Each finding already on record that the import changed (or would change), with the fields it changed; the first ${CHANGED_FINDINGS_LISTED.toLocaleString('en-GB')}.`
+            }
+          )
         }),
         Type.Null()
       ],

@@ -14,6 +14,7 @@ import {
   REGISTER_SHEETS,
   type SheetImportProblem,
   documentRows,
+  exportedColumns,
   findingSheetRow,
   locate,
   sheetCells,
@@ -43,7 +44,7 @@ export async function exportWorkbook(db: Db, force: string): Promise<Buffer> {
  * sheets come from the whole document.
  */
 export async function* exportCsv(db: Db, force: string, spec: SheetSpec): AsyncGenerator<string> {
-  yield csvLine(spec.columns.map((c) => c.header))
+  yield csvLine(exportedColumns(spec).map((c) => c.header))
   if (spec === FINDINGS_SHEET) {
     for await (const page of streamFindings(db, force)) {
       yield sheetCells(spec, page.map(findingSheetRow), 'csv').cells.map(csvLine).join('')
@@ -133,6 +134,7 @@ export async function importRegister(
   if (input.kind === 'files') {
     const reading = await readFiles(input.files, force)
     warnings.push(...reading.warnings)
+    if (reading.problems.length > 0) return result(false, null, reading.problems.map((message) => ({ sheet: null, row: null, column: null, field: null, path: null, message })), warnings)
     if (reading.sheets.length === 0) {
       const names = REGISTER_SHEETS.map((s) => `"${s.name}"`).join(', ')
       return result(false, null, [{ sheet: null, row: null, column: null, field: null, path: null, message: `No sheet of a register was found: name the sheets (or CSV files) ${names}.` }], warnings)
@@ -153,6 +155,7 @@ export async function importRegister(
         // Rows with a bad value still go through, without it, so that every problem is found in one go.
         const built = sheetsToDocument(await exportDocument(trx, force), sheets)
         problems.push(...built.problems)
+        warnings.push(...built.warnings)
         const shape = shapeProblems(built.doc)
         if (shape.length > 0 || problems.length > 0) throw new LocatedProblems([...problems, ...shape.map((p) => locate(p.path, p.message, built.origins))])
         return apply(trx, actor, built.doc, (p) => locate(p.path, p.message, built.origins), options)

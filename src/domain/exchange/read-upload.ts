@@ -1,7 +1,7 @@
 import { FINDINGS_SHEET, REGISTER_SHEETS } from './register-sheets.ts'
 import { readCsv } from './sheets/csv.ts'
 import { CsvParseError, SheetFileError, SheetLimitError, WorkbookReadError } from './sheets/errors.ts'
-import { type ParsedSheet, type Table, matchSheets, parseSheet } from './sheets/layout.ts'
+import { type ParsedSheet, type SheetSpec, type Table, likenesses, matchSheets, parseSheet } from './sheets/layout.ts'
 import { DEFAULT_LIMITS, type SheetLimits, newUsage } from './sheets/table.ts'
 import { readWorkbook } from './sheets/xlsx-reader.ts'
 
@@ -16,6 +16,8 @@ export interface UploadedFile {
 export interface UploadReading {
   sheets: Array<{ spec: string; parsed: ParsedSheet }>
   warnings: string[]
+  /** Why the files, as a whole, cannot be read as a register (two sheets that look like one kind). */
+  problems: string[]
 }
 
 export const isWorkbook = (data: Uint8Array) => data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04
@@ -49,18 +51,54 @@ async function tablesOf(files: UploadedFile[], limits: SheetLimits): Promise<Tab
 }
 
 /**
+ * Sheets no name claims, matched by what their headers say (a register kept on "Sheet1"): each to
+ * the kind of sheet its header names most columns of, where that kind has no sheet yet and no other
+ * sheet looks the same. Says what it did, and why a sheet it could not place was left.
+ */
+function matchByHeader(tables: Table[], matched: Map<string, Table>, unknown: string[]): { warnings: string[]; problems: string[] } {
+  const warnings: string[] = []
+  const problems: string[] = []
+  const candidates = new Map<SheetSpec, Array<{ table: Table; headers: string[] }>>()
+  for (const name of unknown) {
+    const table = tables.find((candidate) => candidate.name === name)!
+    const best = likenesses(REGISTER_SHEETS, table)[0]
+    if (!best) {
+      warnings.push(`Sheet "${name}" is not part of a register and was ignored: no header row a register's sheet has was found in it.`)
+      continue
+    }
+    candidates.set(best.spec, [...(candidates.get(best.spec) ?? []), { table, headers: best.headers }])
+  }
+  for (const [spec, tablesLike] of candidates) {
+    const named = matched.get(spec.name)
+    const list = tablesLike.map(({ table }) => `"${table.name}"`).join(', ')
+    if (named) {
+      warnings.push(`Sheet${tablesLike.length > 1 ? 's' : ''} ${list} look${tablesLike.length > 1 ? '' : 's'} like the ${spec.name} sheet, which "${named.name}" is already: ignored.`)
+    } else if (tablesLike.length > 1) {
+      problems.push(`Sheets ${list} all look like the ${spec.name} sheet by their headers: name the one to import "${spec.name}" (or remove the others).`)
+    } else {
+      const { table, headers } = tablesLike[0]!
+      matched.set(spec.name, table)
+      warnings.push(`Sheet "${table.name}" is read as the ${spec.name} sheet: its header (${headers.slice(0, 6).join(', ')}) is a register's.`)
+    }
+  }
+  return { warnings, problems }
+}
+
+/**
  * Reads the files of an upload into the register's sheets, row by row (see layout.ts): the heavy,
- * untrusted part of an import, which the service runs in a worker (upload-readers.ts).
+ * untrusted part of an import, which the service runs in a worker (upload-readers.ts). Sheets are
+ * matched by name, then by header; `problems` says why the files cannot be read as a register.
  */
 export async function readUpload(files: UploadedFile[], limits: SheetLimits = DEFAULT_LIMITS): Promise<UploadReading> {
   const tables = await tablesOf(files, limits)
-  let { matched, unknown } = matchSheets(REGISTER_SHEETS, tables)
-  // One CSV file whatever its name: the findings, as most registers are a single list.
-  if (matched.size === 0 && tables.length === 1 && files.length === 1 && !isWorkbook(files[0]!.data)) {
-    matched = new Map([[FINDINGS_SHEET.name, tables[0]!]])
-    unknown = []
+  const { matched, unknown } = matchSheets(REGISTER_SHEETS, tables)
+  const { warnings, problems } = matchByHeader(tables, matched, unknown)
+  // One CSV file whatever its name and header: the findings, as most registers are a single list
+  // (its header's problems then say what is missing).
+  if (matched.size === 0 && problems.length === 0 && tables.length === 1 && files.length === 1 && !isWorkbook(files[0]!.data)) {
+    matched.set(FINDINGS_SHEET.name, tables[0]!)
+    warnings.length = 0
   }
-  const warnings = unknown.map((name) => `Sheet "${name}" is not part of a register and was ignored.`)
   const sheets: UploadReading['sheets'] = []
   for (const spec of REGISTER_SHEETS) {
     const table = matched.get(spec.name)
@@ -69,5 +107,5 @@ export async function readUpload(files: UploadedFile[], limits: SheetLimits = DE
     sheets.push({ spec: spec.name, parsed })
     for (const column of parsed.ignoredColumns) warnings.push(`Sheet "${table.name}": column "${column}" is not part of a register and was ignored.`)
   }
-  return { sheets, warnings }
+  return { sheets, warnings, problems }
 }

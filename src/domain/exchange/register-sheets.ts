@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto'
-import { MAX_LENGTH } from '../../schemas/limits.ts'
+import { MAX_LENGTH, clip } from '../../schemas/limits.ts'
+import { resolveDeadline } from '../findings/deadlines.ts'
+import { sameJson } from '../shared/canonical-json.ts'
 import { FINDING_KINDS } from '../findings/findings.schemas.ts'
 import { CATEGORIES, INSPECTION_KINDS } from '../inspections/inspections.schemas.ts'
 import { REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
 import type { ColumnSpec, ParsedSheet, SheetSpec } from './sheets/layout.ts'
 import { type Cell, formatCell } from './sheets/layout.ts'
+import type { DeadlineValue } from './sheets/values.ts'
 import { DOCUMENT_FORMAT, type DocumentFinding, type RegisterDocument } from './register-document.ts'
 
 /**
@@ -46,7 +49,8 @@ export const FINDINGS_SHEET: SheetSpec = {
     col('parent', 'Parent', 'text', { maxLength: MAX_LENGTH.reference, aliases: ['Parent reference', 'Cause of concern reference'] }),
     col('questions', 'Questions', 'list', { aliases: ['PEEL questions', 'Framework questions'] }),
     col('deadlineText', 'Deadline', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Deadline text', 'Timescale', 'Timescales'] }),
-    col('dueDate', 'Due date', 'date', { aliases: ['Due', 'Target date', 'Completion date', 'Due by'] }),
+    // Registers write words where they have no date ("TBC", "By October 2018"): those become the deadline's words.
+    col('dueDate', 'Due date', 'deadline', { maxLength: MAX_LENGTH.name, aliases: ['Due', 'Target date', 'Completion date', 'Due by', 'Target completion date', 'Target'] }),
     col('forceLead', 'Force lead', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Chief officer lead', 'Strategic lead', 'Lead'] }),
     col('deliveryLead', 'Delivery lead', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Local delivery lead', 'Action owner', 'Owner'] }),
     col('governanceGroup', 'Governance group', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Board', 'Group', 'Governance board', 'Monitoring group', 'Governance'] }),
@@ -54,7 +58,16 @@ export const FINDINGS_SHEET: SheetSpec = {
     col('statusNote', 'Status note', 'text', { maxLength: MAX_LENGTH.note, aliases: ['Notes', 'Comments', 'Status comment'] }),
     col('portalStatus', 'Portal status', 'enum', { values: PORTAL_VALUES, aliases: ['HMICFRS portal', 'Monitoring portal status', 'Portal'] }),
     col('portalNote', 'Portal note', 'text', { maxLength: MAX_LENGTH.note, aliases: ['Portal comment'] }),
-    col('supersededBy', 'Superseded by', 'text', { maxLength: MAX_LENGTH.reference })
+    col('supersededBy', 'Superseded by', 'text', { maxLength: MAX_LENGTH.reference }),
+    // A register that lists a finding's actions on the rows under it (or on rows of its own with the
+    // same reference, its cells merged down): read into the finding's actions. Exports use the Actions sheet.
+    col('action', 'Action', 'text', {
+      maxLength: MAX_LENGTH.description,
+      importOnly: true,
+      continues: true,
+      aliases: ['Actions', 'Sub-action', 'Sub-actions', 'Action required', 'Actions required', 'Planned action', 'Planned actions', 'Action to be taken', 'Actions to be taken']
+    }),
+    col('actionStatus', 'Action status', 'enum', { importOnly: true, continues: true, values: enumOf(['open', 'done'], { done: ['complete', 'completed'] }), aliases: ['Sub-action status'] })
   ]
 }
 
@@ -187,11 +200,15 @@ export function documentRows(doc: RegisterDocument): Map<SheetSpec, Row[]> {
   ])
 }
 
+/** The columns an export writes, in order: all but those read on import only. */
+export const exportedColumns = (spec: SheetSpec): ColumnSpec[] => spec.columns.filter((c) => !c.importOnly)
+
 /** One sheet's rows as cells, ready for a workbook or a CSV file. */
 export function sheetCells(spec: SheetSpec, rows: Row[], target: 'xlsx' | 'csv'): { headers: string[]; cells: Cell[][] } {
+  const columns = exportedColumns(spec)
   return {
-    headers: spec.columns.map((c) => c.header),
-    cells: rows.map((row) => spec.columns.map((c) => formatCell(c.type, row[c.key], target)))
+    headers: columns.map((c) => c.header),
+    cells: rows.map((row) => columns.map((c) => formatCell(c.type, row[c.key], target)))
   }
 }
 
@@ -232,6 +249,83 @@ export function titleFrom(text: string): string {
 
 const has = (values: Row, key: string) => Object.hasOwn(values, key)
 
+/** The header a row's sheet gives a column, or ours. */
+const header = (origin: Origin, key: string) => origin.headers[key] ?? FINDINGS_SHEET.columns.find((c) => c.key === key)?.header ?? key
+
+/** Statuses a finding is closed in, on the register's side: the portal follows unless told otherwise. */
+const CLOSING_STATUSES: ReadonlySet<string> = new Set(['closed', 'superseded'])
+
+/** Columns that say which finding a row is about: two rows with one reference that differ in one of them are two findings. */
+const IDENTITY_COLUMNS = ['kind', 'title', 'text', 'scope', 'inspection', 'parent'] as const
+/** Columns of the finding an action row may give for its action alone (its owner, its date): kept in the action's words. */
+const ACTION_DETAIL_COLUMNS = ['forceLead', 'deliveryLead', 'dueDate', 'deadlineText', 'governanceGroup', 'status', 'statusNote', 'portalStatus', 'portalNote', 'supersededBy', 'questions'] as const
+
+/** A value read from a cell as a person would write it. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.join(', ')
+  if (value !== null && typeof value === 'object' && 'words' in value) {
+    const deadline = value as DeadlineValue
+    return deadline.date ?? deadline.words
+  }
+  return String(value)
+}
+
+type ActionRow = { action: { text: string; status: 'open' | 'done' }; warning: string | null } | { problem: string; field: string }
+
+/**
+ * A row that repeats a reference (or continues the row above): one of the finding's actions when it
+ * gives one and says nothing else of the finding's identity; a problem naming both rows otherwise.
+ */
+function actionOfRow(values: Row, first: { values: Row; origin: Origin }, origin: Origin, continues: number | undefined, takesActions: boolean): ActionRow {
+  const reference = values.reference as string
+  const rows = `rows ${first.origin.row} and ${origin.row}`
+  const differs = IDENTITY_COLUMNS.find((key) => values[key] != null && !sameJson(values[key], first.values[key]))
+  if (differs) {
+    const column = header(origin, differs)
+    return {
+      field: 'reference',
+      problem:
+        `${reference} is on ${rows} with a different ${column} ("${clip(shown(first.values[differs]), 40)}" and "${clip(shown(values[differs]), 40)}"): ` +
+        'a reference names one finding. Give one of them a reference of its own (a register that restarts at "Rec 1" for each report can prefix the report, as in "PEEL 2021 Rec 1").'
+    }
+  }
+  if (!values.action) {
+    if (continues !== undefined) return { field: 'action', problem: `Row ${origin.row} gives an ${header(origin, 'actionStatus')} but no ${header(origin, 'action')}` }
+    const how = takesActions ? `if row ${origin.row} is one of its actions, write it in the ${header(origin, 'action')} column` : 'list its actions in an "Action" column or on the Actions sheet'
+    return { field: 'reference', problem: `${reference} is on ${rows}: a reference names one finding, and one row would silently replace the other. Remove one, give it a reference of its own, or ${how}.` }
+  }
+  const details = ACTION_DETAIL_COLUMNS.filter((key) => values[key] != null && !sameJson(values[key], first.values[key])).map((key) => `${header(origin, key)}: ${shown(values[key])}`)
+  const text = values.action as string
+  const status = (values.actionStatus as 'open' | 'done' | null) ?? 'open'
+  if (details.length === 0) return { action: { text, status }, warning: null }
+  return {
+    action: { text: `${text} (${details.join('; ')})`, status },
+    warning: `Sheet "${origin.sheet}", row ${origin.row}: an action of ${reference} whose ${details.map((d) => d.split(':')[0]).join(', ')} differ from the finding's; kept in the action's text.`
+  }
+}
+
+/**
+ * A due-date cell: a date is the due date; words ("TBC", "By October 2018") are the deadline's words,
+ * resolved to a date where the resolver can, with a warning naming the row. Returns that warning.
+ */
+function readDueDate(finding: DocumentFinding, values: Row, origin: Origin, publishedOn: Map<string, string | null>): string | null {
+  const due = values.dueDate as DeadlineValue | null
+  if (due === null || due.date !== null) {
+    finding.dueDate = due?.date ?? null
+    return null
+  }
+  const at = `Sheet "${origin.sheet}", row ${origin.row}: ${header(origin, 'dueDate')} "${due.words}" is not a date`
+  if (values.deadlineText != null && values.deadlineText !== due.words) {
+    finding.dueDate = resolveDeadline(finding.deadlineText, finding.inspection ? publishedOn.get(finding.inspection) : null)
+    return `${at}, and the ${header(origin, 'deadlineText')} column gives the deadline already: the due date follows that.`
+  }
+  finding.deadlineText = due.words
+  finding.dueDate = resolveDeadline(due.words, finding.inspection ? publishedOn.get(finding.inspection) : null)
+  return finding.dueDate === null
+    ? `${at}: kept as the deadline's words, with no due date (none can be worked out from them).`
+    : `${at}: kept as the deadline's words, due ${finding.dueDate}.`
+}
+
 /**
  * Lays parsed sheets over the register as it stands (`base`, an export of it): a row names a
  * record by its reference, key or name; the columns the sheet has replace the stored values, the
@@ -240,8 +334,12 @@ const has = (values: Row, key: string) => Object.hasOwn(values, key)
  * its actions; updates and reviews are added to those on record. Returns the document to apply
  * and where each of its records came from.
  */
-export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, ParsedSheet>): { doc: RegisterDocument; origins: Map<string, Origin>; problems: SheetImportProblem[] } {
+export function sheetsToDocument(
+  base: RegisterDocument,
+  sheets: Map<SheetSpec, ParsedSheet>
+): { doc: RegisterDocument; origins: Map<string, Origin>; problems: SheetImportProblem[]; warnings: string[] } {
   const problems: SheetImportProblem[] = []
+  const warnings: string[] = []
   const origins = new Map<string, Origin>()
   // A cell whose value was refused already has its problem: no second one for the value missing.
   const refused = new Set([...sheets.values()].flatMap((parsed) => parsed.problems.map((p) => `${p.sheet}|${p.row}|${p.field}`)))
@@ -250,7 +348,7 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
   }
   const records = (spec: SheetSpec) => {
     const parsed = sheets.get(spec)
-    return parsed ? parsed.records.map((r) => ({ values: r.values, origin: { sheet: parsed.sheet, row: r.row, headers: parsed.headers } })) : []
+    return parsed ? parsed.records.map((r) => ({ values: r.values, continues: r.continues, origin: { sheet: parsed.sheet, row: r.row, headers: parsed.headers } })) : []
   }
   const set = <T extends object>(target: T, values: Row, keys: string[]) => {
     for (const key of keys) if (has(values, key)) (target as Row)[key] = values[key]
@@ -294,27 +392,51 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
     if (!index) idsOf.set(list, (index = new Map(list.map((item, i) => [item.id, i]))))
     return index
   }
-  for (const { values, origin } of records(FINDINGS_SHEET)) {
+  // A reference names one finding. Rows that repeat it are its actions when they say the same of the
+  // finding (or nothing) and give an action; any other repetition is a problem naming both rows.
+  const firstRows = new Map<string, { values: Row; origin: Origin }>()
+  const sheetActions = new Map<DocumentFinding, Array<{ text: string; status: 'open' | 'done' }>>()
+  const takesActions = has(sheets.get(FINDINGS_SHEET)?.headers ?? {}, 'action')
+  const publishedOn = new Map(inspections.map((i) => [i.key, i.publishedOn ?? null]))
+  const baseStatus = new Map(base.findings.map((f) => [f.reference, f.status]))
+  for (const { values, origin, continues } of records(FINDINGS_SHEET)) {
     const reference = values.reference as string
+    const first = firstRows.get(reference)
+    if (first) {
+      const finding = byReference.get(reference)
+      const action = actionOfRow(values, first, origin, continues, takesActions)
+      if ('problem' in action) fail(origin, header(origin, action.field), action.field, action.problem)
+      else if (finding) {
+        sheetActions.get(finding)!.push(action.action)
+        if (action.warning) warnings.push(action.warning)
+      }
+      continue
+    }
+    firstRows.set(reference, { values, origin })
     let finding = byReference.get(reference)
     if (!finding) {
       const missing = (['kind', 'text'] as const).filter((key) => !values[key])
-      for (const key of missing) {
-        const column = origin.headers[key] ?? FINDINGS_SHEET.columns.find((c) => c.key === key)!.header
-        fail(origin, column, key, `${reference} is a new finding: its ${column} is needed`)
-      }
+      for (const key of missing) fail(origin, header(origin, key), key, `${reference} is a new finding: its ${header(origin, key)} is needed`)
       if (missing.length > 0) continue
       const text = values.text as string
       finding = { reference, kind: 'recommendation', scope: 'force', title: titleFrom(text), text, status: 'open', portalStatus: 'open', actions: [], updates: [], reviews: [] }
       findingAt.set(finding, findings.push(finding) - 1)
       byReference.set(reference, finding)
     }
-    set(finding, values, ['kind', 'text', 'inspection', 'parent', 'deadlineText', 'dueDate', 'forceLead', 'deliveryLead', 'governanceGroup', 'statusNote', 'portalNote', 'supersededBy'])
+    const statusBefore = baseStatus.get(reference)
+    set(finding, values, ['kind', 'text', 'inspection', 'parent', 'deadlineText', 'forceLead', 'deliveryLead', 'governanceGroup', 'statusNote', 'portalNote', 'supersededBy'])
     // An empty cell where a value has a default takes the default, not null.
     if (values.title) finding.title = values.title as string
     if (values.scope) finding.scope = values.scope as DocumentFinding['scope']
     if (values.status) finding.status = values.status as DocumentFinding['status']
     if (values.portalStatus) finding.portalStatus = values.portalStatus as DocumentFinding['portalStatus']
+    // Closed in the register and open on the portal is a discrepancy the sheet never had: a finding
+    // the sheet closes is closed on the portal too, unless the sheet gives its portal status.
+    else if (values.status !== statusBefore && CLOSING_STATUSES.has(finding.status) && finding.portalStatus === 'open') finding.portalStatus = 'closed'
+    if (has(values, 'dueDate')) {
+      const warning = readDueDate(finding, values, origin, publishedOn)
+      if (warning) warnings.push(warning)
+    }
     if (has(values, 'questions')) {
       finding.questions = []
       for (const item of (values.questions as string[] | null) ?? []) {
@@ -323,8 +445,10 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
         else fail(origin, 'Questions', 'questions', `Questions "${item}" is not framework:ref, e.g. peel-2018:2.1`)
       }
     }
+    if (takesActions) sheetActions.set(finding, values.action ? [{ text: values.action as string, status: (values.actionStatus as 'open' | 'done' | null) ?? 'open' }] : [])
     origins.set(at(finding), origin)
   }
+  for (const [finding, actions] of sheetActions) finding.actions = actions
 
   const actionRows = records(ACTIONS_SHEET)
   const listed = new Map<DocumentFinding, Array<{ position: number; text: string; status: 'open' | 'done' }>>()
@@ -332,6 +456,11 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
     const finding = byReference.get(values.finding as string)
     if (!finding) {
       fail(origin, 'Finding', 'finding', `Finding ${String(values.finding)} is not in the register or the Findings sheet`)
+      continue
+    }
+    if ((sheetActions.get(finding) ?? []).length > 0) {
+      const given = firstRows.get(finding.reference)!.origin
+      fail(origin, header(origin, 'finding'), 'finding', `${finding.reference} has its actions on the ${given.sheet} sheet (row ${given.row} and below) as well as here: keep them in one place`)
       continue
     }
     const list = listed.get(finding) ?? []
@@ -395,7 +524,7 @@ export function sheetsToDocument(base: RegisterDocument, sheets: Map<SheetSpec, 
     origins.set(`${at(finding)}/reviews/${index}`, origin)
   }
 
-  return { doc: { format: DOCUMENT_FORMAT, force: base.force, governanceGroups: groups, inspections, findings }, origins, problems }
+  return { doc: { format: DOCUMENT_FORMAT, force: base.force, governanceGroups: groups, inspections, findings }, origins, problems, warnings }
 }
 
 const SHEET_OF_PATH: Array<[RegExp, SheetSpec]> = [

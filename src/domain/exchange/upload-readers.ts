@@ -32,7 +32,7 @@ export type ReaderMessage =
   | { kind: 'sheet'; spec: string; sheet: string; headers: Record<string, string>; ignoredColumns: string[] }
   | { kind: 'records'; spec: string; records: ParsedSheet['records'] }
   | { kind: 'problems'; spec: string; problems: SheetProblem[] }
-  | { kind: 'done'; warnings: string[] }
+  | { kind: 'done'; warnings: string[]; problems: string[] }
   | { kind: 'refused'; error: string; message: string; limit: SheetLimit | null; max: number | null; line: number | null }
 
 /** Every worker is taken and the queue is full (`scope` service), or the owner already has an upload being read (`scope` owner). */
@@ -131,7 +131,7 @@ function readInWorker(files: UploadedFile[], options: ReaderOptions): Promise<Up
           sheets.get(message.spec)!.problems.push(...message.problems)
           break
         case 'done':
-          finish({ reading: { sheets: [...sheets].map(([spec, parsed]) => ({ spec, parsed })), warnings: message.warnings } })
+          finish({ reading: { sheets: [...sheets].map(([spec, parsed]) => ({ spec, parsed })), warnings: message.warnings, problems: message.problems } })
           return
         case 'refused':
           finish({ error: refusal(message) })

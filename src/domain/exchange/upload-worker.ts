@@ -29,7 +29,7 @@ try {
     for (let at = 0; at < parsed.records.length; at += task.batch) await send({ kind: 'records', spec, records: parsed.records.slice(at, at + task.batch) })
     for (let at = 0; at < parsed.problems.length; at += task.batch) await send({ kind: 'problems', spec, problems: parsed.problems.slice(at, at + task.batch) })
   }
-  port.postMessage({ kind: 'done', warnings: reading.warnings } satisfies ReaderMessage)
+  port.postMessage({ kind: 'done', warnings: reading.warnings, problems: reading.problems } satisfies ReaderMessage)
 } catch (error) {
   if (!(error instanceof SheetFileError)) throw error
   port.postMessage({

@@ -15,6 +15,14 @@ export interface ColumnSpec {
   values?: Record<string, string[]>
   /** For text: the most characters allowed. */
   maxLength?: number
+  /** Read on import, never written by an export (a column registers have and ours lay out otherwise). */
+  importOnly?: boolean
+  /**
+   * A row whose required columns are empty and which has a value in such a column continues the
+   * record above it (an action written on the row under its recommendation): it is read as that
+   * record's, with the required values repeated, and marked `continues`.
+   */
+  continues?: boolean
 }
 
 export interface SheetSpec {
@@ -39,7 +47,8 @@ export interface SheetProblem {
  */
 export interface ParsedSheet {
   sheet: string
-  records: { row: number; values: Record<string, unknown> }[]
+  /** `continues` is the row of the record a continuation row belongs to (see ColumnSpec.continues). */
+  records: { row: number; values: Record<string, unknown>; continues?: number }[]
   problems: SheetProblem[]
   ignoredColumns: string[]
   /** Column key -> the header as the user wrote it, for the columns the sheet has. */
@@ -107,15 +116,35 @@ function anchorOf(spec: SheetSpec): ColumnSpec | undefined {
   return spec.columns.find((column) => column.required) ?? spec.columns[0]
 }
 
+/** The spec's columns a row names. */
+function namedColumns(spec: SheetSpec, row: SheetRow): Set<ColumnSpec> {
+  return new Set(row.cells.map((cell) => columnFor(spec, cell.value)).filter((column) => column !== undefined))
+}
+
 /** The index in `rows` of the header: the first of the top rows with the anchor column and another known one. */
 function findHeader(spec: SheetSpec, rows: SheetRow[]): number | null {
   const anchor = anchorOf(spec)
   const needed = Math.min(2, spec.columns.length)
   for (let r = 0; r < rows.length && rows[r]!.number <= HEADER_SEARCH_ROWS; r++) {
-    const found = new Set(rows[r]!.cells.map((cell) => columnFor(spec, cell.value)).filter((column) => column !== undefined))
+    const found = namedColumns(spec, rows[r]!)
     if (anchor && found.has(anchor) && found.size >= needed) return r
   }
   return null
+}
+
+/**
+ * What a sheet looks like by its header, whatever its name: the specs it could be, the one whose
+ * columns its header names most first, with the headers that made it so.
+ */
+export function likenesses(specs: SheetSpec[], table: Table): Array<{ spec: SheetSpec; headers: string[] }> {
+  const found: Array<{ spec: SheetSpec; headers: string[] }> = []
+  for (const spec of specs) {
+    const at = findHeader(spec, table.rows)
+    if (at === null) continue
+    const row = table.rows[at]!
+    found.push({ spec, headers: row.cells.filter((cell) => columnFor(spec, cell.value) !== undefined).map((cell) => headerText(cell.value)!) })
+  }
+  return found.sort((a, b) => b.headers.length - a.headers.length)
 }
 
 interface HeaderLayout {
@@ -187,20 +216,25 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
       if (columns.has(column)) cells.set(column, value)
       else if (!named.has(column) && cellText(value) !== null) headerless.add(column)
     }
-    if (![...cells.values()].some((cell) => cellText(cell) !== null)) continue
+    const filled = [...cells].filter(([, cell]) => cellText(cell) !== null).map(([index]) => columns.get(index)!.spec)
+    if (filled.length === 0) continue
+    const above = records.at(-1)
+    const continuation = above !== undefined && filled.some((column) => column.continues) && !filled.some((column) => column.required)
     const values: Record<string, unknown> = {}
     for (const [index, { spec: column, header: name }] of columns) {
       const cell = cells.get(index) ?? null
       const reading = readValue(cell, column)
       if ('reason' in reading) {
         problem({ row: row.number, column: name, field: column.key, message: `${name} "${quote(cell)}" ${reading.reason}` })
+      } else if (reading.value === null && column.required && continuation) {
+        values[column.key] = above.values[column.key]
       } else if (reading.value === null && column.required) {
         problem({ row: row.number, column: name, field: column.key, message: `${name} is empty; a value is required` })
       } else {
         values[column.key] = reading.value
       }
     }
-    records.push({ row: row.number, values })
+    records.push(continuation ? { row: row.number, values, continues: above.continues ?? above.row } : { row: row.number, values })
   }
   const unnamed = [...headerless].sort((a, b) => a - b).map((index) => `Column ${columnLetters(index)} (no header)`)
   const headers = Object.fromEntries([...columns.values()].map(({ spec: column, header }) => [column.key, header]))

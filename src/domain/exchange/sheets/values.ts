@@ -7,6 +7,8 @@ import type { Cell } from './table.ts'
  * - text: trimmed string, within `maxLength` if one is set;
  * - date: 'YYYY-MM-DD' from 2018-10-31, 31/10/2018 (day first; / . or -), 31 October 2018 / 31st Oct 2018,
  *   a date cell or an Excel serial number; only years 1950 to 2100, and no time of day;
+ * - deadline: a date as above (`{ date, words: null }`), or the words a register writes instead
+ *   ("TBC", "By October 2018") as `{ date: null, words }`, within `maxLength`;
  * - timestamp: ISO 8601 with milliseconds and Z, from ISO text with Z or an offset, ISO or
  *   31/10/2018 14:30 text without one (taken as UTC), a date cell or a serial number;
  * - integer: a whole number cell, or digits (12.0 will do, 12.5 and 1,000 will not);
@@ -15,7 +17,10 @@ import type { Cell } from './table.ts'
  * - list: string[], one item per line of the cell (Alt+Enter in Excel), items trimmed, blank lines dropped;
  * - json: the parsed JSON text.
  */
-export type ColumnType = 'text' | 'date' | 'timestamp' | 'integer' | 'boolean' | 'enum' | 'list' | 'json'
+export type ColumnType = 'text' | 'date' | 'deadline' | 'timestamp' | 'integer' | 'boolean' | 'enum' | 'list' | 'json'
+
+/** A deadline cell's value: a date, or the words written instead of one. */
+export type DeadlineValue = { date: string; words: null } | { date: null; words: string }
 
 /** A value read from a cell, or why it cannot be: `reason` completes a sentence that starts with the column and the value. */
 export type Reading = { value: unknown } | { reason: string }
@@ -68,6 +73,18 @@ function readDate(cell: Cell, text: string): Reading {
   if (ms === null || Number.isNaN(ms) || !inRange(ms)) return { reason: `is not a date (${DATE_FORMS})` }
   if (ms % DAY_MS !== 0) return { reason: 'has a time of day; this column takes a date alone' }
   return { value: isoDate(ms) }
+}
+
+/** A date where there is one; words where a person wrote words (a number or date cell must still be a date). */
+function readDeadline(cell: Cell, text: string, maxLength: number | undefined): Reading {
+  const date = readDate(cell, text)
+  if ('value' in date) return { value: { date: date.value as string, words: null } satisfies DeadlineValue }
+  // A number or date cell, or digits that try to be a date ("31/02/2021"), must be one.
+  if (typeof cell !== 'string' || /^[\d\s/.-]+$/.test(text)) return date
+  if (maxLength !== undefined && text.length > maxLength) {
+    return { reason: `is ${text.length.toLocaleString('en-GB')} characters long; the most allowed is ${maxLength.toLocaleString('en-GB')}` }
+  }
+  return { value: { date: null, words: text } satisfies DeadlineValue }
 }
 
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
@@ -173,6 +190,8 @@ export function readValue(cell: Cell, rules: ValueRules): Reading {
       return { value: text }
     case 'date':
       return readDate(cell, text)
+    case 'deadline':
+      return readDeadline(cell, text, rules.maxLength)
     case 'timestamp':
       return readTimestamp(cell, text)
     case 'integer':
@@ -197,7 +216,8 @@ export function readValue(cell: Cell, rules: ValueRules): Reading {
 export function formatCell(type: ColumnType, value: unknown, target: 'xlsx' | 'csv' = 'xlsx'): Cell {
   if (value === null || value === undefined) return null
   switch (type) {
-    case 'date': {
+    case 'date':
+    case 'deadline': {
       const text = value instanceof Date ? isoDate(value.getTime()) : String(value).slice(0, 10)
       if (target === 'csv') return text
       const [year, month, day] = text.split('-').map(Number)
