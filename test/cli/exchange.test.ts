@@ -144,3 +144,12 @@ t.test('a long import reports its progress on stderr, a line per step when stder
   t.ok(lines.length > 2, 'and lines along the way')
   t.match(run.stdout, /\nfindings +1200 +0 +0\n/)
 })
+
+t.test('an import names the fields it changes on findings already on record', async (t) => {
+  const csv = path.join(cli.work, 'leads.csv')
+  await writeFile(csv, 'Reference,Force lead,Delivery lead\n547,ACC Changed,DI Changed\n')
+  const run = await cli.run(['import', csv, '--force', 'cleveland', '--dry-run'])
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, /\nfindings +0 +1 +\d+\n/)
+  t.match(run.stdout, /\nFindings changed:\n {2}547: forceLead, deliveryLead\n$/)
+})
