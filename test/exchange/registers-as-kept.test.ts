@@ -216,7 +216,7 @@ t.test('several tables on one sheet, each titled by its kind, and a totals row a
   t.strictSame(body.warnings, [
     'Sheet "Appendix A" is read as the Findings sheet: its header (Ref, Description, Lead) is a register\'s.',
     'Sheet "Appendix A": column "Days open" is not part of a register and was ignored.',
-    'Sheet "Appendix A": row 8 starts another table ("Areas for improvement (AFIs)"), read with its own header.',
+    'Sheet "Appendix A": row 8 starts another table, titled "Areas for improvement (AFIs)" (row 7), read with its own header.',
     'Sheet "Appendix A": row 11 ("Total") is a totals row and was skipped.',
     'Sheet "Appendix A": findings of the table titled "Causes of concern" that give no kind are read as causes of concern.',
     'Sheet "Appendix A": findings of the table titled "Areas for improvement (AFIs)" that give no kind are read as areas for improvement.'

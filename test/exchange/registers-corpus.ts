@@ -1,7 +1,7 @@
 import type { Test } from 'tap'
 import { readCsv } from '../../src/domain/exchange/sheets/csv.ts'
 import { readWorkbook } from '../../src/domain/exchange/sheets/xlsx-reader.ts'
-import { FEATURES, type Feature, type RegisterLayout, type UploadFile } from '../fixtures/registers/layout.ts'
+import type { RegisterLayout, UploadFile } from '../fixtures/registers/layout.ts'
 import { buildTestApp } from '../helper.ts'
 import { multipart } from './multipart.ts'
 
@@ -12,12 +12,8 @@ import { multipart } from './multipart.ts'
  * test files (registers-corpus.test.ts, registers-corpus-issue17.test.ts), so that each stays well
  * within tap's time limit for a file on a busy machine.
  *
- * LANDED lists the importer's capabilities of issue 17 that are on main. A layout that needs one
- * not yet there is `todo`, its expectation unchanged; REGISTERS_CORPUS=all runs those too, to see
- * how far the importer is from them. REGISTERS_LAYOUT=<name>[,<name>] runs only the layouts named.
+ * REGISTERS_LAYOUT=<name>[,<name>] runs only the layouts named.
  */
-const LANDED: ReadonlySet<Feature> = new Set<Feature>(['repeated-references', 'deadline-words', 'any-sheet-name', 'merged-cells', 'closed-portal'])
-const RUN_ALL = process.env.REGISTERS_CORPUS === 'all'
 const ONLY = process.env.REGISTERS_LAYOUT ? new Set(process.env.REGISTERS_LAYOUT.split(',')) : null
 
 const isWorkbook = (data: Buffer) => data.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
@@ -30,12 +26,6 @@ interface ImportAnswer {
 }
 
 type Exported = { findings: Array<Record<string, unknown> & { reference: string }> }
-
-function pendingReason(layout: RegisterLayout): string | false {
-  const missing = layout.needs.filter((feature) => !LANDED.has(feature))
-  if (missing.length === 0 || RUN_ALL) return false
-  return `waits for ${missing.map((feature) => FEATURES[feature]).join('; ')}`
-}
 
 /** The tests of the layouts given: the files open and build the same twice; the import gives what is expected. */
 export function corpusTests(t: Test, layouts: RegisterLayout[]): void {
@@ -51,7 +41,7 @@ export function corpusTests(t: Test, layouts: RegisterLayout[]): void {
       }
     })
 
-    t.test(`${layout.name}: ${layout.summary}`, { todo: pendingReason(layout) }, async (t) => {
+    t.test(`${layout.name}: ${layout.summary}`, async (t) => {
       const app = await buildTestApp(t)
       const key = await app.createKey('registrar', layout.force)
       const before = await app.request({ method: 'POST', url: '/v1/imports', key, payload: layout.before })
