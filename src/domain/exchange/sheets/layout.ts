@@ -99,10 +99,20 @@ export function normaliseName(text: string): string {
     .join('')
 }
 
+const knownNames = new WeakMap<object, Set<string>>()
+
+/** Every name a spec or column goes by, normalised: worked out once per spec, as every row of a sheet is asked about. */
 function namesOf(candidate: { name?: string; key?: string; header?: string; aliases?: string[] }): Set<string> {
-  const names = [candidate.name, candidate.key, candidate.header, ...(candidate.aliases ?? [])]
-  return new Set(names.filter((name) => name !== undefined).map(normaliseName))
+  let names = knownNames.get(candidate)
+  if (!names) {
+    const given = [candidate.name, candidate.key, candidate.header, ...(candidate.aliases ?? [])]
+    knownNames.set(candidate, (names = new Set(given.filter((name) => name !== undefined).map(normaliseName))))
+  }
+  return names
 }
+
+/** Longer than any header a register writes: such a cell is a value, and is not looked at as a header. */
+const HEADER_MAX_LENGTH = 80
 
 /** A header as the user wrote it, with line breaks and runs of spaces made single spaces. */
 function headerText(cell: Cell): string | null {
@@ -133,6 +143,9 @@ function namedColumns(spec: SheetSpec, row: SheetRow): Set<ColumnSpec> {
 /** A row a header could be: it names the anchor column and another known one. */
 function isHeaderRow(spec: SheetSpec, row: SheetRow): boolean {
   const anchor = anchorOf(spec)
+  if (row.cells.length < 2 || anchor === undefined) return false
+  // Most rows are values: the anchor's own cell settles it before the rest of the row is looked at.
+  if (!row.cells.some((cell) => typeof cell.value === 'string' && cell.value.length <= HEADER_MAX_LENGTH && columnFor(spec, cell.value) === anchor)) return false
   const found = namedColumns(spec, row)
   return anchor !== undefined && found.has(anchor) && found.size >= Math.min(2, spec.columns.length)
 }
@@ -247,7 +260,7 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
       named = new Set(row.cells.filter((cell) => headerText(cell.value) !== null).map((cell) => cell.column))
       section = titleAbove(r)
       tables.push({ headerRow: row.number, title: section ?? null })
-      note(`row ${row.number} starts another table${section === undefined ? '' : ` ("${clip(section)}")`}, read with its own header`)
+      note(`row ${row.number} starts another table${section === undefined ? '' : `, titled "${clip(section)}" (row ${rows[r - 1]!.number})`}, read with its own header`)
       continue
     }
     if (r + 1 < rows.length && row.cells.length === 1 && isHeader(r + 1) && titleAbove(r + 1) !== undefined) {
