@@ -15,6 +15,15 @@ export interface ColumnSpec {
   values?: Record<string, string[]>
   /** For text: the most characters allowed. */
   maxLength?: number
+  /** For an enum: what a person reads for each canonical value, written in a workbook (CSV keeps the values). */
+  labels?: Readonly<Record<string, string>>
+  /**
+   * Written for a person to read (a name beside a key, when a record was created) but never read
+   * back: an import recognises the column, so it raises no warning, and takes nothing from it.
+   */
+  exportOnly?: boolean
+  /** Read from files written before the column moved elsewhere, and no longer written. */
+  importOnly?: boolean
 }
 
 export interface SheetSpec {
@@ -136,6 +145,7 @@ function readHeader(spec: SheetSpec, header: SheetRow, problem: (p: Omit<SheetPr
       unknownHeaders.push(text)
       continue
     }
+    if (column.exportOnly) continue
     const earlier = seen.get(column.key)
     if (earlier !== undefined) {
       problem({ row: header.number, column: text, field: column.key, message: `Both "${earlier}" and "${text}" look like the ${column.header} column; keep one of them` })
