@@ -1167,7 +1167,7 @@ export interface paths {
         };
         /**
          * Open findings per lead: how many, awaiting closure, overdue, and what falls due next
-         * @description One row per force lead (`lead=force`, the default) or delivery lead (`lead=delivery`) with open findings, names grouped whatever their case, then a row for open findings with no lead. Overdue and next due are judged on `asOf` (today, UTC, by default).
+         * @description One row per force lead (`lead=force`, the default) or delivery lead (`lead=delivery`) with open findings, names grouped whatever their case, then a row for open findings with no lead (`lead` null; `(no lead)` in CSV). Overdue and next due are judged on `asOf` (today, UTC, by default).
          *
          *     A force key reports on its own force (naming another `force` is 403); a national key must name the `force` (400 without it). An unknown force is 404. `Accept: text/csv` (or `format=csv`) returns the report as RFC 4180 CSV.
          *
@@ -1191,7 +1191,7 @@ export interface paths {
         };
         /**
          * Open findings per governance group: how many, awaiting closure, overdue, and what falls due next
-         * @description One row per governance group of the force, including those monitoring nothing open, then a row for open findings assigned to no group. Overdue and next due are judged on `asOf` (today, UTC, by default).
+         * @description One row per governance group of the force, including those monitoring nothing open, then a row for open findings assigned to no group (`governanceGroup` null; `(no group)` in CSV). Overdue and next due are judged on `asOf` (today, UTC, by default).
          *
          *     A force key reports on its own force (naming another `force` is 403); a national key must name the `force` (400 without it). An unknown force is 404. `Accept: text/csv` (or `format=csv`) returns the report as RFC 4180 CSV.
          *
@@ -13944,8 +13944,15 @@ export interface operations {
                              * @example 547
                              */
                             reference: string;
+                            /**
+                             * @description The finding's kind.
+                             * @enum {unknown}
+                             */
+                            findingKind: "cause_of_concern" | "recommendation" | "area_for_improvement";
                             /** @description The finding's title. */
                             findingTitle: string;
+                            /** @description The category of the finding's inspection; null when it has none. */
+                            category: ("local_peel" | "national_peel" | "national_da_peel_thematic" | "ncpi" | "cdi" | "other_national_thematic") | null;
                             description: string;
                             /** @enum {unknown} */
                             status: "ongoing" | "not_started";
@@ -14673,8 +14680,15 @@ export interface operations {
                                  * @example 547
                                  */
                                 reference: string;
+                                /**
+                                 * @description The finding's kind.
+                                 * @enum {unknown}
+                                 */
+                                findingKind: "cause_of_concern" | "recommendation" | "area_for_improvement";
                                 /** @description The finding's title. */
                                 findingTitle: string;
+                                /** @description The category of the finding's inspection; null when it has none. */
+                                category: ("local_peel" | "national_peel" | "national_da_peel_thematic" | "ncpi" | "cdi" | "other_national_thematic") | null;
                                 description: string;
                                 /** @enum {unknown} */
                                 status: "ongoing" | "not_started";
