@@ -1,19 +1,10 @@
 import type { Executor } from '../../db/database.ts'
 import { type FindingRow, selectFindings } from '../findings/findings.repository.ts'
+import { groupBy } from '../shared/group-by.ts'
 import { DOCUMENT_FORMAT, type DocumentFinding, type RegisterDocument } from './register-document.ts'
 
 type Update = NonNullable<DocumentFinding['updates']>[number]
 type Review = NonNullable<DocumentFinding['reviews']>[number]
-
-function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>()
-  for (const row of rows) {
-    const list = groups.get(key(row))
-    if (list) list.push(row)
-    else groups.set(key(row), [row])
-  }
-  return groups
-}
 
 type Lookup = (id: string | null) => string | null
 

@@ -13,6 +13,7 @@ import {
   REVIEW_OUTCOME_LABELS,
   SCOPE_LABELS
 } from '../shared/labels.ts'
+import { groupBy } from '../shared/group-by.ts'
 import type { ColumnSpec, ParsedSheet, SheetSpec } from './sheets/layout.ts'
 import { type Cell, formatCell } from './sheets/layout.ts'
 import type { FindingTimes } from './export-document.ts'
@@ -516,18 +517,6 @@ type Evidence = NonNullable<Update['evidence']>[number]
 type OngoingAction = NonNullable<Update['ongoingActions']>[number]
 type DateEntry = NonNullable<OngoingAction['dates']>[number]
 
-/** A list sheet's rows by the key of the record each belongs to, in the sheet's order. */
-function byOwner(rows: SheetRecord[], key: string): Map<string, SheetRecord[]> {
-  const owners = new Map<string, SheetRecord[]>()
-  for (const row of rows) {
-    const owner = row.values[key] as string
-    const list = owners.get(owner)
-    if (list) list.push(row)
-    else owners.set(owner, [row])
-  }
-  return owners
-}
-
 /**
  * Gives each owner a sheet names its items in the sheet's order, in place of those it had (an owner
  * the sheet does not name keeps its own), and records where each item came from; the owner, if no
@@ -543,7 +532,7 @@ function layList<T>(
   missing: (key: string) => string,
   { origins, fail }: ListContext
 ): void {
-  for (const [key, owned] of byOwner(rows, ownerKey)) {
+  for (const [key, owned] of groupBy(rows, (row) => row.values[ownerKey] as string)) {
     const owner = find(key)
     if (!owner) {
       for (const { origin } of owned) fail(origin, origin.headers[ownerKey] ?? null, ownerKey, missing(key))
