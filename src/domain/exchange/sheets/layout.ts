@@ -166,9 +166,9 @@ function readHeader(spec: SheetSpec, header: SheetRow, problem: (p: Omit<SheetPr
 
 /**
  * Reads a sheet laid out by a person: the header may sit below title rows and name the columns in
- * other words and any order; unknown columns are ignored (and listed), blank rows skipped. Every
- * value must still be valid: each one that is not becomes a problem naming the row and column as
- * the user sees them. `sheetName` is the name problems report (the tab's own name, by default the spec's).
+ * other words and any order; unknown columns are ignored (and listed), export-only ones ignored
+ * without being listed, blank rows skipped. Every value must still be valid: each one that is not
+ * becomes a problem naming the row and column as the user sees them. `sheetName` is the name problems report (the tab's own name, by default the spec's).
  */
 export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string = spec.name): ParsedSheet {
   const problems: SheetProblem[] = []
