@@ -125,7 +125,7 @@ export const INSPECTIONS_SHEET: SheetSpec = {
 
 export const MILESTONES_SHEET: SheetSpec = {
   name: 'Milestones',
-  aliases: ['Inspection milestones', 'Key dates'],
+  aliases: ['Inspection milestones'],
   columns: [
     col('inspection', 'Inspection', 'text', { required: true, maxLength: MAX_LENGTH.importedInspectionKey, aliases: ['Inspection key', 'Key'] }),
     col('inspectionTitle', 'Inspection title', 'text', { exportOnly: true }),
@@ -191,7 +191,7 @@ export const ONGOING_ACTIONS_SHEET: SheetSpec = {
 
 export const DATE_HISTORY_SHEET: SheetSpec = {
   name: 'Date history',
-  aliases: ['Expected date history', 'Slippage'],
+  aliases: ['Expected date history'],
   columns: [
     col('ongoingAction', 'Ongoing action', 'text', { required: true, aliases: ['Ongoing action id', 'Action id'] }),
     col('finding', 'Finding', 'text', { exportOnly: true }),
