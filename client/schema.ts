@@ -987,7 +987,7 @@ export interface paths {
         };
         /**
          * A force's whole register, as JSON, an XLSX workbook or CSV
-         * @description Everything `POST /v1/imports` needs to rebuild the register: governance groups, inspections, findings with their actions, progress updates with their ongoing actions (and every expected date they have had), and reviews. Export and import again and nothing changes. `xlsx` has one sheet per kind of record; `csv` gives one of those sheets (`sheet`). Closure requests and the audit trail are not part of it; the statuses they set are.
+         * @description Everything `POST /v1/imports` needs to rebuild the register: governance groups, inspections, findings with their actions, progress updates with their ongoing actions (and every expected date they have had), and reviews. Export and import again and nothing changes. `xlsx` has one sheet per kind of record, and one per list a record holds (evidence, milestones, date history), each with a filter on its frozen header row, dates and times as date cells (times in UTC), values as labels a person reads (`Area for improvement`) and names beside keys (the inspection's title); `csv` gives one of those sheets (`sheet`), with codes (`area_for_improvement`) and ISO times. Closure requests and the audit trail are not part of it; the statuses they set are.
          *
          *     Any API key.
          */
@@ -1011,7 +1011,7 @@ export interface paths {
         put?: never;
         /**
          * Import a register (JSON, XLSX or CSV), all or nothing, with a dry run
-         * @description A JSON body is a register document as `GET /v1/exports/register` gives it. In `multipart/form-data`, send one XLSX workbook (its sheets named "Findings", "Actions", "Inspections", "Governance groups", "Updates", "Ongoing actions", "Reviews"), or CSV files, each in a field named after its sheet (`findings`, `actions`, ...); a single CSV file in any field is read as the findings. Spreadsheets are read forgivingly: title rows above the header, columns in any order and under the names registers use ("Ref", "Rec No", "Force lead", "AFI"...), dates as dd/mm/yyyy or date cells, unknown columns and sheets ignored (and listed in `warnings`). Rows are laid over the register: a row names its finding by reference, the sheet's columns replace the stored values and missing columns leave them alone; new findings default to scope force, status open, portal status open. Data is checked strictly: every problem is listed by sheet, row and column, and nothing is written unless there are none. `dryRun=true` checks everything and reports what would change. An import takes the register for itself while it runs: other writes to it wait.
+         * @description A JSON body is a register document as `GET /v1/exports/register` gives it. In `multipart/form-data`, send one XLSX workbook (its sheets named "Findings", "Actions", "Inspections", "Milestones", "Governance groups", "Updates", "Evidence", "Ongoing actions", "Date history", "Reviews"), or CSV files, each in a field named after its sheet (`findings`, `actions`, ...); a single CSV file in any field is read as the findings. Spreadsheets are read forgivingly: title rows above the header, columns in any order and under the names registers use ("Ref", "Rec No", "Force lead", "AFI"...), dates as dd/mm/yyyy or date cells, unknown columns and sheets ignored (and listed in `warnings`). Rows are laid over the register: a row names its finding by reference, the sheet's columns replace the stored values and missing columns leave them alone; new findings default to scope force, status open, portal status open. Data is checked strictly: every problem is listed by sheet, row and column, and nothing is written unless there are none. `dryRun=true` checks everything and reports what would change. An import takes the register for itself while it runs: other writes to it wait.
          *
          *     Roles: registrar, admin.
          */
@@ -1167,7 +1167,7 @@ export interface paths {
         };
         /**
          * Open findings per lead: how many, awaiting closure, overdue, and what falls due next
-         * @description One row per force lead (`lead=force`, the default) or delivery lead (`lead=delivery`) with open findings, names grouped whatever their case, then a row for open findings with no lead. Overdue and next due are judged on `asOf` (today, UTC, by default).
+         * @description One row per force lead (`lead=force`, the default) or delivery lead (`lead=delivery`) with open findings, names grouped whatever their case, then a row for open findings with no lead (`lead` null; `(no lead)` in CSV). Overdue and next due are judged on `asOf` (today, UTC, by default).
          *
          *     A force key reports on its own force (naming another `force` is 403); a national key must name the `force` (400 without it). An unknown force is 404. `Accept: text/csv` (or `format=csv`) returns the report as RFC 4180 CSV.
          *
@@ -1191,7 +1191,7 @@ export interface paths {
         };
         /**
          * Open findings per governance group: how many, awaiting closure, overdue, and what falls due next
-         * @description One row per governance group of the force, including those monitoring nothing open, then a row for open findings assigned to no group. Overdue and next due are judged on `asOf` (today, UTC, by default).
+         * @description One row per governance group of the force, including those monitoring nothing open, then a row for open findings assigned to no group (`governanceGroup` null; `(no group)` in CSV). Overdue and next due are judged on `asOf` (today, UTC, by default).
          *
          *     A force key reports on its own force (naming another `force` is 403); a national key must name the `force` (400 without it). An unknown force is 404. `Accept: text/csv` (or `format=csv`) returns the report as RFC 4180 CSV.
          *
@@ -12507,7 +12507,7 @@ export interface operations {
                 /** @description json (the register document), xlsx (a workbook, one sheet per kind of record) or csv (one sheet: see `sheet`). */
                 format?: "json" | "csv" | "xlsx";
                 /** @description For CSV: which sheet of the workbook to give. */
-                sheet?: "findings" | "actions" | "inspections" | "governance-groups" | "updates" | "ongoing-actions" | "reviews";
+                sheet?: "findings" | "actions" | "inspections" | "governance-groups" | "updates" | "ongoing-actions" | "reviews" | "evidence" | "milestones" | "date-history";
             };
             header?: never;
             path?: never;
@@ -12721,6 +12721,21 @@ export interface operations {
                      * @description A CSV file of the Reviews sheet.
                      */
                     reviews?: string;
+                    /**
+                     * Format: binary
+                     * @description A CSV file of the Evidence sheet.
+                     */
+                    evidence?: string;
+                    /**
+                     * Format: binary
+                     * @description A CSV file of the Milestones sheet.
+                     */
+                    milestones?: string;
+                    /**
+                     * Format: binary
+                     * @description A CSV file of the Date history sheet.
+                     */
+                    "date-history"?: string;
                 };
             };
         };
@@ -13934,8 +13949,15 @@ export interface operations {
                              * @example 547
                              */
                             reference: string;
+                            /**
+                             * @description The finding's kind.
+                             * @enum {unknown}
+                             */
+                            findingKind: "cause_of_concern" | "recommendation" | "area_for_improvement";
                             /** @description The finding's title. */
                             findingTitle: string;
+                            /** @description The category of the finding's inspection; null when it has none. */
+                            category: ("local_peel" | "national_peel" | "national_da_peel_thematic" | "ncpi" | "cdi" | "other_national_thematic") | null;
                             description: string;
                             /** @enum {unknown} */
                             status: "ongoing" | "not_started";
@@ -14663,8 +14685,15 @@ export interface operations {
                                  * @example 547
                                  */
                                 reference: string;
+                                /**
+                                 * @description The finding's kind.
+                                 * @enum {unknown}
+                                 */
+                                findingKind: "cause_of_concern" | "recommendation" | "area_for_improvement";
                                 /** @description The finding's title. */
                                 findingTitle: string;
+                                /** @description The category of the finding's inspection; null when it has none. */
+                                category: ("local_peel" | "national_peel" | "national_da_peel_thematic" | "ncpi" | "cdi" | "other_national_thematic") | null;
                                 description: string;
                                 /** @enum {unknown} */
                                 status: "ongoing" | "not_started";

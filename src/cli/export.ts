@@ -6,7 +6,7 @@ import { type Chunks, plural, writeToFile, writeToStream } from './output.ts'
 const FORMATS = ['json', 'csv', 'xlsx'] as const
 type Format = (typeof FORMATS)[number]
 /** The sheets of SHEET_SLUGS (register-sheets.ts), named here so that help needs none of the domain code. */
-export const SHEETS = ['findings', 'actions', 'inspections', 'governance-groups', 'updates', 'ongoing-actions', 'reviews']
+export const SHEETS = ['findings', 'actions', 'inspections', 'governance-groups', 'updates', 'ongoing-actions', 'reviews', 'evidence', 'milestones', 'date-history']
 
 /** --format, or the --out file's extension, or JSON as the API's default. */
 function formatOf(format: string | undefined, out: string | undefined): Format {

@@ -20,8 +20,9 @@ export async function exported(t: Test, app: TestApp): Promise<Doc> {
 }
 
 /**
- * The register of 002 with the rest of a register's life added: progress with evidence (and text
- * that looks like a formula), ongoing actions, one whose date slipped, and a review by a board.
+ * The register of 002 with the rest of a register's life added: an inspection's milestones,
+ * progress with evidence (and text that looks like a formula), ongoing actions, one whose date
+ * slipped, and a review by a board.
  */
 /** Set-up steps are checked by throwing: tap may not take assertions outside a subtest once the file is under way. */
 function succeeded(response: { statusCode: number; body: string }, status: number) {
@@ -32,6 +33,20 @@ export async function populatedRegister(t: Test) {
   const source = await buildTestApp(t)
   await loadExample(source.database)
   const groups = (await source.request({ method: 'GET', url: '/v1/governance-groups?force=cleveland&limit=100' })).json().items as Array<{ id: string; name: string }>
+  const [inspection] = (await source.request({ method: 'GET', url: '/v1/inspections?force=cleveland&limit=1' })).json().items as Array<{ id: string; version: number }>
+  const milestones = await source.request({
+    method: 'PATCH',
+    url: `/v1/inspections/${inspection!.id}`,
+    headers: { 'if-match': `"${inspection!.version}"` },
+    payload: {
+      milestones: [
+        { kind: 'dates_confirmed', title: 'Formal confirmation of the date of inspection activity', date: '2021-03-29', dateText: null, note: null },
+        { kind: 'parm', title: 'PEEL Assessment and Resourcing Meeting with our Force Liaison Lead', date: '2021-09-19', dateText: 'Week commencing 19th September 2021', note: 'To timetable the final evidence gathering' },
+        { kind: 'report_publication', title: 'Report publication', date: null, dateText: 'February 2022', note: null }
+      ]
+    }
+  })
+  succeeded(milestones, 200)
   const f547 = await findingId(source, '547')
   const posted = await source.request({
     method: 'POST',
@@ -40,7 +55,10 @@ export async function populatedRegister(t: Test) {
       position: 'Prevention strategy approved; "problem-solving" plans in every neighbourhood.',
       activities: '=SUM(A1) looks like a formula but is text.\nSecond line, with ünïcödé.',
       impact: 'Teams know the priorities.',
-      evidence: [{ title: 'Prevention strategy v2', kind: 'policy', location: 'SharePoint/Prevention', date: '2020-06-01' }],
+      evidence: [
+        { title: 'Prevention strategy v2', kind: 'policy', location: 'SharePoint/Prevention', date: '2020-06-01' },
+        { title: 'Minutes of the problem-solving board', kind: 'meeting_record', location: null, date: null }
+      ],
       ongoingActions: [
         { description: 'Evaluate problem-solving plans', anticipatedImpact: 'Better targeting', expectedCompletion: '2020-12-31' },
         { description: 'Train sergeants', status: 'not_started' }

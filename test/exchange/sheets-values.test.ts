@@ -126,7 +126,8 @@ t.test('the formula guard: a quote before = + - @ tab or CR comes off, any other
 t.test('formatCell: what each type is written as, for xlsx and for CSV', async (t) => {
   t.strictSame(formatCell('date', '2018-10-31'), utcDate('2018-10-31'))
   t.equal(formatCell('date', '2018-10-31', 'csv'), '2018-10-31')
-  t.equal(formatCell('timestamp', '2020-06-01T10:30:00+01:00'), '2020-06-01T09:30:00.000Z')
+  t.strictSame(formatCell('timestamp', '2020-06-01T10:30:00.123+01:00'), new Date('2020-06-01T09:30:00.123Z'), 'a date-time cell in a workbook, at its UTC time')
+  t.equal(formatCell('timestamp', '2020-06-01T10:30:00+01:00', 'csv'), '2020-06-01T09:30:00.000Z')
   t.equal(formatCell('timestamp', new Date('2020-06-01T09:30:00Z'), 'csv'), '2020-06-01T09:30:00.000Z')
   t.equal(formatCell('boolean', true), true)
   t.equal(formatCell('boolean', false, 'csv'), 'no')

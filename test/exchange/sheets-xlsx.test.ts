@@ -72,6 +72,28 @@ t.test('what the writer makes: bold frozen header, widths, date cells as yyyy-mm
   t.equal(sheet.getCell('D2').formula, undefined)
 })
 
+t.test('every sheet has a filter over its header and rows; a date-time column shows the time, midnight too', async (t) => {
+  const data = await writeWorkbook([
+    {
+      name: 'Updates',
+      columns: [{ header: 'Finding' }, { header: 'Created at (UTC)', dateTime: true }, { header: 'Due' }],
+      rows: [
+        ['547', new Date('2020-06-01T09:30:15.123Z'), utcDate('2020-12-31')],
+        ['548', new Date('2020-06-02T00:00:00.000Z'), null]
+      ]
+    },
+    { name: 'Empty', columns: [{ header: 'A' }, { header: 'B' }], rows: [] }
+  ])
+  const workbook = await exceljsWorkbook(data)
+  const updates = workbook.getWorksheet('Updates')!
+  t.equal(updates.autoFilter, 'A1:C3')
+  t.equal(workbook.getWorksheet('Empty')!.autoFilter, 'A1:B1', 'the header alone when there are no rows')
+  t.same([updates.getCell('B2').numFmt, updates.getCell('B3').numFmt, updates.getCell('C2').numFmt], ['yyyy-mm-dd hh:mm:ss', 'yyyy-mm-dd hh:mm:ss', 'yyyy-mm-dd'])
+  t.equal(updates.getColumn(2).width, 21, 'a date and time is nineteen characters wide')
+  const [table] = await readWorkbook(data)
+  t.strictSame(dense(table!.rows)[1], ['547', new Date('2020-06-01T09:30:15.123Z'), utcDate('2020-12-31')], 'read back to the millisecond')
+})
+
 t.test('a long value makes a wide (but capped) column and wraps', async (t) => {
   const data = await writeWorkbook([{ name: 'S', columns: [{ header: 'Text' }], rows: [[longText]] }])
   const sheet = (await exceljsWorkbook(data)).getWorksheet('S')!

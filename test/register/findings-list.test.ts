@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import t from 'tap'
+import { readCsv } from '../../src/domain/exchange/sheets/csv.ts'
 import { matchesSearch } from '../../src/domain/findings/findings.repository.ts'
+import { dense } from '../exchange/sheets-fixture.ts'
 import { buildTestApp, loadExample } from '../helper.ts'
 
 const { request, database } = await buildTestApp(t)
@@ -142,6 +144,33 @@ t.test('CSV: the same page, RFC 4180, with the next page linked', async (t) => {
   t.equal(viaFormat.body, response.body, '?format=csv is the same')
   const jsonWins = await request({ method: 'GET', url: '/v1/findings?limit=1', headers: { accept: 'application/json, text/csv' } })
   t.match(jsonWins.headers['content-type'], /application\/json/)
+})
+
+t.test('CSV: the name a person reads beside each id', async (t) => {
+  const response = await request({ method: 'GET', url: '/v1/findings?force=cleveland&limit=200&format=csv' })
+  t.equal(response.statusCode, 200)
+  const [columns, ...lines] = dense(readCsv(response.rawPayload)).map((cells) => cells.map((cell) => (cell === null ? null : String(cell))))
+  for (const [id, ...names] of [['inspectionId', 'inspectionKey', 'inspectionTitle'], ['parentId', 'parentReference'], ['governanceGroupId', 'governanceGroupName'], ['supersededById', 'supersededByReference']]) {
+    const at = columns!.indexOf(id!)
+    t.same(columns!.slice(at, at + names.length + 1), [id, ...names], `${names.join(', ')} beside ${id}`)
+  }
+  const rows = lines.map((cells) => Object.fromEntries(columns!.map((column, i) => [column, cells[i] ?? null])))
+  const inspections = new Map(((await request({ method: 'GET', url: '/v1/inspections?force=cleveland&limit=100' })).json().items as Array<{ id: string; key: string; title: string }>).map((i) => [i.id, i]))
+  const groups = new Map(((await request({ method: 'GET', url: '/v1/governance-groups?force=cleveland&limit=100' })).json().items as Array<{ id: string; name: string }>).map((g) => [g.id, g.name]))
+  const references = new Map(rows.map((f) => [f.id, f.reference]))
+  const named = (id: string | null | undefined, name: (id: string) => string | undefined) => (id ? (name(id) ?? 'missing') : null)
+  t.same(
+    rows.map((f) => [f.inspectionKey, f.inspectionTitle, f.parentReference, f.governanceGroupName, f.supersededByReference]),
+    rows.map((f) => [
+      named(f.inspectionId, (id) => inspections.get(id)?.key),
+      named(f.inspectionId, (id) => inspections.get(id)?.title),
+      named(f.parentId, (id) => references.get(id) ?? undefined),
+      named(f.governanceGroupId, (id) => groups.get(id)),
+      named(f.supersededById, (id) => references.get(id) ?? undefined)
+    ]),
+    'every name matches its id, and is empty where the id is'
+  )
+  t.ok(rows.some((f) => f.inspectionTitle) && rows.some((f) => f.parentReference) && rows.some((f) => f.governanceGroupName), 'the register has links of each kind to check')
 })
 
 t.test('bad filters are named', async (t) => {

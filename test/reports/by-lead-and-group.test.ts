@@ -74,11 +74,11 @@ t.test('as CSV', async (t) => {
     ['lead', 'open', 'closure_requested', 'overdue', 'ongoing_actions_overdue', 'next_due_date', 'causes_of_concern', 'recommendations', 'areas_for_improvement'],
     ['ACC Smith', '3', '1', '3', '1', '', '0', '3', '0'],
     ['DCS Brown', '2', '0', '0', '0', '2019-01-31', '1', '1', '0'],
-    ['', '68', '0', '1', '0', '2018-10-31', '6', '45', '17']
+    ['(no lead)', '68', '0', '1', '0', '2018-10-31', '6', '45', '17']
   ])
   const groups = await request({ method: 'GET', url: `/v1/reports/by-group?force=cleveland&asOf=${asOf}`, headers: { accept: 'text/csv' } })
   const rows = parseCsv(groups.body)
   t.same(rows[0], ['governance_group_id', 'governance_group', 'open', 'closure_requested', 'overdue', 'ongoing_actions_overdue', 'next_due_date', 'causes_of_concern', 'recommendations', 'areas_for_improvement'])
   t.same(rows[1], [crime.id, 'Crime DAG', '2', '1', '1', '0', '2019-01-31', '0', '2', '0'])
-  t.same(rows[4], ['', '', '69', '0', '1', '0', '2018-10-31', '7', '45', '17'])
+  t.same(rows[4], ['', '(no group)', '69', '0', '1', '0', '2018-10-31', '7', '45', '17'], 'the row of findings in no group says so; it has no id')
 })

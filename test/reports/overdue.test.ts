@@ -61,7 +61,9 @@ t.test('findings and ongoing actions overdue on a chosen day', async (t) => {
     id: actionOf('Train all investigators').id,
     findingId: idOf('502'),
     reference: '502',
+    findingKind: 'recommendation',
     findingTitle: body.ongoingActions[0].findingTitle,
+    category: 'national_peel',
     description: 'Train all investigators',
     status: 'ongoing',
     expectedCompletion: '2018-09-01',
@@ -97,9 +99,9 @@ t.test('as CSV: one table, a type column', async (t) => {
   t.equal(csv.statusCode, 200)
   t.match(csv.headers['content-type'], /^text\/csv/)
   const [header, ...lines] = parseCsv(csv.body)
-  t.same(header, ['type', 'reference', 'title', 'action', 'due_date', 'days_overdue', 'status', 'force_lead', 'delivery_lead', 'governance_group', 'finding_id', 'ongoing_action_id'])
+  t.same(header, ['type', 'reference', 'kind', 'category', 'title', 'action', 'due_date', 'days_overdue', 'status', 'force_lead', 'delivery_lead', 'governance_group', 'finding_id', 'ongoing_action_id'])
   t.same(
-    lines.map((l) => [l[0], l[1], l[4], l[5]]),
+    lines.map((l) => [l[0], l[1], l[6], l[7]]),
     [
       ['finding', '505', '2018-04-30', '154'],
       ['finding', '465', '2018-06-15', '108'],
@@ -112,8 +114,20 @@ t.test('as CSV: one table, a type column', async (t) => {
       ['finding', '504', '2018-09-30', '1']
     ]
   )
+  const json = await report('&asOf=2018-10-01')
+  const findingOf = (reference: string) => json.findings.find((f: { reference: string }) => f.reference === reference) ?? json.ongoingActions.find((a: { reference: string }) => a.reference === reference)
+  t.same(
+    lines.map((l) => [l[1], l[2], l[3]]),
+    lines.map((l) => {
+      const entry = findingOf(l[1]!)
+      return [l[1], entry.kind ?? entry.findingKind, entry.category ?? '']
+    }),
+    'the kind and category the JSON gives, on every line'
+  )
+  t.same([lines[1]![2], lines[1]![3]], ['recommendation', 'ncpi'])
   const action = lines[5]!
-  t.same([action[3], action[7], action[8], action[9], action[10], action[11]], [
+  t.same([action[2], action[3]], ['recommendation', 'national_peel'], "an ongoing action's line carries its finding's kind and category")
+  t.same([action[5], action[9], action[10], action[11], action[12], action[13]], [
     'Train all investigators',
     'ACC Smith',
     'Supt Jones',

@@ -4,6 +4,7 @@ import { LOCKS } from '../../db/locks.ts'
 import { bumped } from '../../db/versioned.ts'
 import { type Actor, type AuditEntry, recordAudits } from '../audit/audit.repository.ts'
 import { sameJson as same } from '../shared/canonical-json.ts'
+import { groupBy } from '../shared/group-by.ts'
 import { resolveDeadline } from '../findings/deadlines.ts'
 import { type FindingRow, unknownQuestions } from '../findings/findings.repository.ts'
 import { toAction, toFinding } from '../findings/findings.service.ts'
@@ -47,16 +48,6 @@ const UNLISTED_COLUMNS: ReadonlySet<string> = new Set(['due_date_resolved'])
 const pick = <T extends object>(row: T, keys: string[]) => Object.fromEntries(keys.map((k) => [k, row[k as keyof T]]))
 const byQuestion = (a: { framework: string; ref: string }, b: { framework: string; ref: string }) =>
   `${a.framework} ${a.ref}` < `${b.framework} ${b.ref}` ? -1 : 1
-
-function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>()
-  for (const row of rows) {
-    const group = groups.get(key(row))
-    if (group) group.push(row)
-    else groups.set(key(row), [row])
-  }
-  return groups
-}
 
 /** Findings are written, and progress reported, this many at a time. */
 const FINDINGS_PER_STEP = 500

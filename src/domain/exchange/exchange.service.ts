@@ -7,18 +7,18 @@ import * as forces from '../forces/forces.repository.ts'
 import { csvLine } from '../shared/csv.ts'
 import { forceForWrite } from '../shared/force-scope.ts'
 import { type ApplyReport, type ImportProgress, applyInTransaction, inTransaction, lockRegister } from './apply-document.ts'
-import { exportDocument, streamFindings } from './export-document.ts'
+import { exportDocument, exportRegister, streamFindings } from './export-document.ts'
 import { type DocumentProblem, type RegisterDocument, RegisterDocumentError, referenceProblems, shapeProblems } from './register-document.ts'
 import {
   FINDINGS_SHEET,
   REGISTER_SHEETS,
   type SheetImportProblem,
   documentRows,
-  exportedColumns,
   findingSheetRow,
   locate,
   sheetCells,
-  sheetsToDocument
+  sheetsToDocument,
+  writtenColumns
 } from './register-sheets.ts'
 import { type UploadReading, type UploadedFile } from './read-upload.ts'
 import { SIZE_LIMITS, SheetFileError, SheetLimitError } from './sheets/errors.ts'
@@ -29,11 +29,12 @@ import { IMPORT_RESULT_LIMITS } from './exchange.schemas.ts'
 import { clip } from '../../schemas/limits.ts'
 
 export async function exportWorkbook(db: Db, force: string): Promise<Buffer> {
-  const rows = documentRows(await exportDocument(db, force))
+  const { doc, findingTimes } = await exportRegister(db, force)
+  const rows = documentRows(doc, findingTimes)
   return writeWorkbook(
     REGISTER_SHEETS.map((spec) => {
-      const { headers, cells } = sheetCells(spec, rows.get(spec) ?? [], 'xlsx')
-      return { name: spec.name, columns: headers.map((header) => ({ header })), rows: cells }
+      const { columns, cells } = sheetCells(spec, rows.get(spec) ?? [], 'xlsx')
+      return { name: spec.name, columns, rows: cells }
     })
   )
 }
@@ -44,7 +45,7 @@ export async function exportWorkbook(db: Db, force: string): Promise<Buffer> {
  * sheets come from the whole document.
  */
 export async function* exportCsv(db: Db, force: string, spec: SheetSpec): AsyncGenerator<string> {
-  yield csvLine(exportedColumns(spec).map((c) => c.header))
+  yield csvLine(writtenColumns(spec).map((c) => c.header))
   if (spec === FINDINGS_SHEET) {
     for await (const page of streamFindings(db, force)) {
       yield sheetCells(spec, page.map(findingSheetRow), 'csv').cells.map(csvLine).join('')

@@ -1,21 +1,20 @@
 import type { Executor } from '../../db/database.ts'
 import { type FindingRow, selectFindings } from '../findings/findings.repository.ts'
+import { groupBy } from '../shared/group-by.ts'
 import { DOCUMENT_FORMAT, type DocumentFinding, type RegisterDocument } from './register-document.ts'
 
 type Update = NonNullable<DocumentFinding['updates']>[number]
 type Review = NonNullable<DocumentFinding['reviews']>[number]
 
-function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>()
-  for (const row of rows) {
-    const list = groups.get(key(row))
-    if (list) list.push(row)
-    else groups.set(key(row), [row])
-  }
-  return groups
+type Lookup = (id: string | null) => string | null
+
+/** When a finding was created and last changed: shown beside it in a spreadsheet, not part of the document (an import sets its own). */
+export interface FindingTimes {
+  createdAt: string
+  updatedAt: string
 }
 
-type Lookup = (id: string | null) => string | null
+const timesOf = (f: FindingRow): FindingTimes => ({ createdAt: f.created_at.toISOString(), updatedAt: f.updated_at.toISOString() })
 
 /** A finding's own fields as the document holds them: links by reference, key and name, not by id. */
 export function documentFinding(f: FindingRow, referenceOf: Lookup, inspectionKeyOf: Lookup, groupNameOf: Lookup) {
@@ -46,16 +45,21 @@ export function documentFinding(f: FindingRow, referenceOf: Lookup, inspectionKe
 const STREAM_PAGE = 500
 
 /**
- * The findings of a force as documentFinding gives them, page by page: for the CSV export of the
- * findings sheet, whose memory stays flat whatever the register's size.
+ * The findings of a force as documentFinding gives them, with their inspection's title and their
+ * times beside them, page by page: for the CSV export of the findings sheet, whose memory stays
+ * flat whatever the register's size.
  */
-export async function* streamFindings(db: Executor, force: string): AsyncGenerator<Array<ReturnType<typeof documentFinding>>> {
+export async function* streamFindings(
+  db: Executor,
+  force: string
+): AsyncGenerator<Array<ReturnType<typeof documentFinding> & FindingTimes & { inspectionTitle: string | null }>> {
   const [groups, inspections] = await Promise.all([
     db.selectFrom('governance_groups').select(['id', 'name']).where('force_code', '=', force).execute(),
-    db.selectFrom('inspections').select(['id', 'key']).where('force_code', '=', force).execute()
+    db.selectFrom('inspections').select(['id', 'key', 'title']).where('force_code', '=', force).execute()
   ])
   const groupName = new Map(groups.map((g) => [g.id, g.name]))
   const inspectionKey = new Map(inspections.map((i) => [i.id, i.key]))
+  const inspectionTitle = new Map(inspections.map((i) => [i.id, i.title]))
   const from = (map: Map<string, string>): Lookup => (id) => (id === null ? null : (map.get(id) ?? null))
   let after: string | null = null
   for (;;) {
@@ -69,7 +73,7 @@ export async function* streamFindings(db: Executor, force: string): AsyncGenerat
     if (page.length === 0) return
     yield page.map((f) => {
       const referenceOf: Lookup = (id) => (id === null ? null : id === f.parent_id ? f.parent_reference : f.successor_reference)
-      return documentFinding(f, referenceOf, from(inspectionKey), from(groupName))
+      return { ...documentFinding(f, referenceOf, from(inspectionKey), from(groupName)), inspectionTitle: from(inspectionTitle)(f.inspection_id), ...timesOf(f) }
     })
     if (page.length < STREAM_PAGE) return
     after = page.at(-1)!.reference
@@ -84,6 +88,11 @@ export async function* streamFindings(db: Executor, force: string): AsyncGenerat
  * findings' statuses they produced travel.
  */
 export async function exportDocument(db: Executor, force: string): Promise<RegisterDocument> {
+  return (await exportRegister(db, force)).doc
+}
+
+/** The document as exportDocument gives it, and each finding's times (by reference) for the workbook to show beside it. */
+export async function exportRegister(db: Executor, force: string): Promise<{ doc: RegisterDocument; findingTimes: Map<string, FindingTimes> }> {
   const [groups, inspections, findings] = await Promise.all([
     db.selectFrom('governance_groups').selectAll().where('force_code', '=', force).orderBy('name').execute(),
     db.selectFrom('inspections').selectAll().where('force_code', '=', force).orderBy('key').execute(),
@@ -120,7 +129,7 @@ export async function exportDocument(db: Executor, force: string): Promise<Regis
   )
   const lookup = (map: Map<string, string>, id: string | null) => (id === null ? null : (map.get(id) ?? null))
 
-  return {
+  const doc: RegisterDocument = {
     format: DOCUMENT_FORMAT,
     force,
     exportedAt: new Date().toISOString(),
@@ -171,4 +180,5 @@ export async function exportDocument(db: Executor, force: string): Promise<Regis
       )
     }))
   }
+  return { doc, findingTimes: new Map(findings.map((f) => [f.reference, timesOf(f)])) }
 }

@@ -2,28 +2,49 @@ import { createHash } from 'node:crypto'
 import { MAX_LENGTH, clip } from '../../schemas/limits.ts'
 import { resolveDeadline } from '../findings/deadlines.ts'
 import { sameJson } from '../shared/canonical-json.ts'
-import { FINDING_KINDS } from '../findings/findings.schemas.ts'
-import { CATEGORIES, INSPECTION_KINDS } from '../inspections/inspections.schemas.ts'
-import { REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
+import {
+  ACTION_STATUS_LABELS,
+  CATEGORY_LABELS,
+  EVIDENCE_KIND_LABELS,
+  FINDING_KIND_LABELS,
+  FINDING_STATUS_LABELS,
+  INSPECTION_KIND_LABELS,
+  MILESTONE_KIND_LABELS,
+  ONGOING_ACTION_STATUS_LABELS,
+  PORTAL_STATUS_LABELS,
+  REVIEW_OUTCOME_LABELS,
+  SCOPE_LABELS
+} from '../shared/labels.ts'
+import { groupBy } from '../shared/group-by.ts'
 import type { ColumnSpec, ParsedSheet, SheetSpec } from './sheets/layout.ts'
 import { type Cell, formatCell } from './sheets/layout.ts'
 import type { DeadlineValue } from './sheets/values.ts'
+import type { FindingTimes } from './export-document.ts'
 import { DOCUMENT_FORMAT, type DocumentFinding, type RegisterDocument } from './register-document.ts'
 
 /**
  * The register as spreadsheets: one sheet per kind of record (an XLSX workbook holds them all;
  * as CSV, one file each). The headers are ours when we export; on import the names people
  * actually use in their registers are accepted too (the aliases), in any order, below any title
- * rows. Enum values accept their spoken forms ("AFI", "Area for improvement").
+ * rows. A workbook shows enum values as their labels (shared/labels.ts), CSV as their codes; an
+ * import accepts either, and other spoken forms ("AFI", "Rec").
+ *
+ * Lists a record holds (an update's evidence, an inspection's milestones, an ongoing action's date
+ * history) have sheets of their own, a row per item with its owner's key. Some columns are there
+ * for a person only (a name beside a key, when a finding was created): export-only, recognised and
+ * ignored by an import. The JSON columns those lists had before are still read (import-only).
  */
 
 const words = (value: string) => value.replaceAll('_', ' ')
-const enumOf = (values: readonly string[], spoken: Record<string, string[]> = {}) =>
-  Object.fromEntries(values.map((v) => [v, [words(v), ...(spoken[v] ?? [])]]))
+/** An enum column's values: each code is written as its label in a workbook, and read from its label, its code in words or a spoken form. */
+const enumOf = (labels: Readonly<Record<string, string>>, spoken: Record<string, string[]> = {}): Pick<ColumnSpec, 'values' | 'labels'> => ({
+  labels,
+  values: Object.fromEntries(Object.entries(labels).map(([code, label]) => [code, [label, words(code), ...(spoken[code] ?? [])]]))
+})
 
-const FINDING_STATUS_VALUES = enumOf(['open', 'closure_requested', 'closed', 'superseded'], { closed: ['closed by HMICFRS', 'closed by the inspectorate'] })
-const PORTAL_VALUES = enumOf(['open', 'closed', 'not_on_portal'], { not_on_portal: ['not on the portal', 'not on HMICFRS portal', 'not on monitoring portal'] })
-const SCOPE_VALUES = enumOf(['force', 'national'], { force: ['local'] })
+const FINDING_STATUS_VALUES = enumOf(FINDING_STATUS_LABELS, { closed: ['closed by HMICFRS', 'closed by the inspectorate'] })
+const PORTAL_VALUES = enumOf(PORTAL_STATUS_LABELS, { not_on_portal: ['not on the portal', 'not on HMICFRS portal', 'not on monitoring portal'] })
+const SCOPE_VALUES = enumOf(SCOPE_LABELS, { force: ['local', 'force specific'] })
 
 const col = (key: string, header: string, type: ColumnSpec['type'], extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ key, header, type, ...extra })
 
@@ -36,7 +57,7 @@ export const FINDINGS_SHEET: SheetSpec = {
     // the leads of existing findings need not repeat them.
     col('kind', 'Kind', 'enum', {
       aliases: ['Type', 'Finding type', 'Category of finding'],
-      values: enumOf(FINDING_KINDS, {
+      ...enumOf(FINDING_KIND_LABELS, {
         cause_of_concern: ['causes of concern', 'CoC'],
         recommendation: ['recommendations', 'rec', 'recs'],
         area_for_improvement: ['areas for improvement', 'AFI', 'AFIs', 'AfI']
@@ -44,8 +65,9 @@ export const FINDINGS_SHEET: SheetSpec = {
     }),
     col('title', 'Title', 'text', { maxLength: MAX_LENGTH.importedTitle, aliases: ['Short title', 'Heading', 'Subject'] }),
     col('text', 'Text', 'text', { maxLength: MAX_LENGTH.text, aliases: ['Recommendation', 'Description', 'Short description', 'Finding', 'Detail', 'Wording', 'Recommendation text', 'Improvement required', 'Area for improvement'] }),
-    col('scope', 'Scope', 'enum', { values: SCOPE_VALUES, aliases: ['Local or national'] }),
+    col('scope', 'Scope', 'enum', { ...SCOPE_VALUES, aliases: ['Local or national'] }),
     col('inspection', 'Inspection', 'text', { maxLength: MAX_LENGTH.importedInspectionKey, aliases: ['Inspection key', 'Source inspection', 'Originating inspection'] }),
+    col('inspectionTitle', 'Inspection title', 'text', { exportOnly: true }),
     col('parent', 'Parent', 'text', { maxLength: MAX_LENGTH.reference, aliases: ['Parent reference', 'Cause of concern reference'] }),
     col('questions', 'Questions', 'list', { aliases: ['PEEL questions', 'Framework questions'] }),
     col('deadlineText', 'Deadline', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Deadline text', 'Timescale', 'Timescales'] }),
@@ -54,9 +76,9 @@ export const FINDINGS_SHEET: SheetSpec = {
     col('forceLead', 'Force lead', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Chief officer lead', 'Strategic lead', 'Lead'] }),
     col('deliveryLead', 'Delivery lead', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Local delivery lead', 'Action owner', 'Owner'] }),
     col('governanceGroup', 'Governance group', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Board', 'Group', 'Governance board', 'Monitoring group', 'Governance'] }),
-    col('status', 'Status', 'enum', { values: FINDING_STATUS_VALUES, aliases: ['Register status', 'Force status'] }),
+    col('status', 'Status', 'enum', { ...FINDING_STATUS_VALUES, aliases: ['Register status', 'Force status'] }),
     col('statusNote', 'Status note', 'text', { maxLength: MAX_LENGTH.note, aliases: ['Notes', 'Comments', 'Status comment'] }),
-    col('portalStatus', 'Portal status', 'enum', { values: PORTAL_VALUES, aliases: ['HMICFRS portal', 'Monitoring portal status', 'Portal'] }),
+    col('portalStatus', 'Portal status', 'enum', { ...PORTAL_VALUES, aliases: ['HMICFRS portal', 'Monitoring portal status', 'Portal'] }),
     col('portalNote', 'Portal note', 'text', { maxLength: MAX_LENGTH.note, aliases: ['Portal comment'] }),
     col('supersededBy', 'Superseded by', 'text', { maxLength: MAX_LENGTH.reference }),
     // A register that lists a finding's actions on the rows under it (or on rows of its own with the
@@ -67,7 +89,9 @@ export const FINDINGS_SHEET: SheetSpec = {
       continues: true,
       aliases: ['Actions', 'Sub-action', 'Sub-actions', 'Action required', 'Actions required', 'Planned action', 'Planned actions', 'Action to be taken', 'Actions to be taken']
     }),
-    col('actionStatus', 'Action status', 'enum', { importOnly: true, continues: true, values: enumOf(['open', 'done'], { done: ['complete', 'completed'] }), aliases: ['Sub-action status'] })
+    col('actionStatus', 'Action status', 'enum', { importOnly: true, continues: true, ...enumOf(ACTION_STATUS_LABELS, { done: ['complete', 'completed'] }), aliases: ['Sub-action status'] }),
+    col('createdAt', 'Created at (UTC)', 'timestamp', { exportOnly: true }),
+    col('updatedAt', 'Updated at (UTC)', 'timestamp', { exportOnly: true })
   ]
 }
 
@@ -78,7 +102,7 @@ export const ACTIONS_SHEET: SheetSpec = {
     col('finding', 'Finding', 'text', { required: true, maxLength: MAX_LENGTH.reference, aliases: ['Reference', 'Ref', 'Finding reference'] }),
     col('position', 'Position', 'integer', { aliases: ['Order', 'Number', 'No'] }),
     col('text', 'Action', 'text', { required: true, maxLength: MAX_LENGTH.description, aliases: ['Text', 'Sub-action', 'Description'] }),
-    col('status', 'Status', 'enum', { values: enumOf(['open', 'done'], { done: ['complete', 'completed'] }) })
+    col('status', 'Status', 'enum', enumOf(ACTION_STATUS_LABELS, { done: ['complete', 'completed'] }))
   ]
 }
 
@@ -89,10 +113,10 @@ export const INSPECTIONS_SHEET: SheetSpec = {
     col('key', 'Key', 'text', { required: true, maxLength: MAX_LENGTH.importedInspectionKey, aliases: ['Inspection key', 'Inspection'] }),
     col('title', 'Title', 'text', { required: true, maxLength: MAX_LENGTH.title, aliases: ['Inspection title', 'Report title', 'Name'] }),
     col('label', 'Label', 'text', { maxLength: MAX_LENGTH.label }),
-    col('kind', 'Kind', 'enum', { required: true, values: enumOf(INSPECTION_KINDS, { peel_thematic: ['PEEL thematic'], ncpi: ['national child protection inspection'], cdi: ['crime data integrity'] }), aliases: ['Type'] }),
+    col('kind', 'Kind', 'enum', { required: true, ...enumOf(INSPECTION_KIND_LABELS), aliases: ['Type'] }),
     col('category', 'Category', 'enum', {
       required: true,
-      values: enumOf(CATEGORIES, {
+      ...enumOf(CATEGORY_LABELS, {
         local_peel: ['Local PEEL'],
         national_peel: ['National PEEL'],
         national_da_peel_thematic: ['National DA PEEL Thematic', 'National domestic abuse PEEL thematic'],
@@ -102,13 +126,27 @@ export const INSPECTIONS_SHEET: SheetSpec = {
       }),
       aliases: ['Reporting category', 'Summary row']
     }),
-    col('scope', 'Scope', 'enum', { required: true, values: SCOPE_VALUES }),
+    col('scope', 'Scope', 'enum', { required: true, ...SCOPE_VALUES }),
     col('year', 'Year', 'integer'),
     col('startedOn', 'Started on', 'date', { aliases: ['Start date', 'Started'] }),
     col('endedOn', 'Ended on', 'date', { aliases: ['End date', 'Ended'] }),
     col('publishedOn', 'Published on', 'date', { aliases: ['Published', 'Publication date', 'Date published'] }),
     col('framework', 'Framework', 'text', { aliases: ['PEEL framework', 'Framework version'] }),
-    col('milestones', 'Milestones', 'json')
+    col('milestones', 'Milestones', 'json', { importOnly: true })
+  ]
+}
+
+export const MILESTONES_SHEET: SheetSpec = {
+  name: 'Milestones',
+  aliases: ['Inspection milestones'],
+  columns: [
+    col('inspection', 'Inspection', 'text', { required: true, maxLength: MAX_LENGTH.importedInspectionKey, aliases: ['Inspection key', 'Key'] }),
+    col('inspectionTitle', 'Inspection title', 'text', { exportOnly: true }),
+    col('kind', 'Kind', 'enum', { required: true, ...enumOf(MILESTONE_KIND_LABELS), aliases: ['Type'] }),
+    col('title', 'Title', 'text', { required: true, maxLength: MAX_LENGTH.title, aliases: ['Activity', 'Milestone'] }),
+    col('date', 'Date', 'date', { aliases: ['Week commencing'] }),
+    col('dateText', 'Date as published', 'text', { maxLength: MAX_LENGTH.label, aliases: ['Date text'] }),
+    col('note', 'Note', 'text', { maxLength: MAX_LENGTH.note, aliases: ['Notes'] })
   ]
 }
 
@@ -128,11 +166,24 @@ export const UPDATES_SHEET: SheetSpec = {
   columns: [
     col('finding', 'Finding', 'text', { required: true, maxLength: MAX_LENGTH.reference, aliases: ['Reference', 'Ref', 'Finding reference'] }),
     col('id', 'Id', 'text', { aliases: ['Update id'] }),
-    col('createdAt', 'Created at', 'timestamp', { required: true, aliases: ['Date', 'Update date', 'Updated on'] }),
+    col('createdAt', 'Created at (UTC)', 'timestamp', { required: true, aliases: ['Date', 'Update date', 'Updated on'] }),
     col('position', 'Position', 'text', { required: true, maxLength: MAX_LENGTH.text, aliases: ['Current position', 'Where we stand'] }),
     col('activities', 'Activities', 'text', { required: true, maxLength: MAX_LENGTH.text, aliases: ['What has been done', 'Activity'] }),
     col('impact', 'Impact', 'text', { maxLength: MAX_LENGTH.text, aliases: ['What difference it made'] }),
-    col('evidence', 'Evidence', 'json')
+    col('evidence', 'Evidence', 'json', { importOnly: true })
+  ]
+}
+
+export const EVIDENCE_SHEET: SheetSpec = {
+  name: 'Evidence',
+  aliases: ['Evidence items'],
+  columns: [
+    col('update', 'Update', 'text', { required: true, aliases: ['Update id'] }),
+    col('finding', 'Finding', 'text', { exportOnly: true }),
+    col('title', 'Title', 'text', { required: true, maxLength: MAX_LENGTH.title, aliases: ['Document', 'Evidence'] }),
+    col('kind', 'Kind', 'enum', { required: true, ...enumOf(EVIDENCE_KIND_LABELS), aliases: ['Type'] }),
+    col('location', 'Location', 'text', { maxLength: MAX_LENGTH.location, aliases: ['Where', 'Link'] }),
+    col('date', 'Date', 'date', { aliases: ['Dated'] })
   ]
 }
 
@@ -141,12 +192,26 @@ export const ONGOING_ACTIONS_SHEET: SheetSpec = {
   aliases: ['Ongoing', 'Actions ongoing'],
   columns: [
     col('update', 'Update', 'text', { required: true, aliases: ['Update id'] }),
+    col('finding', 'Finding', 'text', { exportOnly: true }),
     col('id', 'Id', 'text', { aliases: ['Action id'] }),
     col('description', 'Description', 'text', { required: true, maxLength: MAX_LENGTH.description, aliases: ['Action'] }),
     col('anticipatedImpact', 'Anticipated impact', 'text', { maxLength: MAX_LENGTH.description }),
     col('expectedCompletion', 'Expected completion', 'date', { aliases: ['Expected completion date', 'Due'] }),
-    col('status', 'Status', 'enum', { values: enumOf(['ongoing', 'not_started', 'completed'], { completed: ['complete', 'done'] }) }),
-    col('dates', 'Date history', 'json')
+    col('status', 'Status', 'enum', enumOf(ONGOING_ACTION_STATUS_LABELS, { completed: ['complete', 'done'] })),
+    col('dates', 'Date history', 'json', { importOnly: true })
+  ]
+}
+
+export const DATE_HISTORY_SHEET: SheetSpec = {
+  name: 'Date history',
+  aliases: ['Expected date history'],
+  columns: [
+    col('ongoingAction', 'Ongoing action', 'text', { required: true, aliases: ['Ongoing action id', 'Action id'] }),
+    col('finding', 'Finding', 'text', { exportOnly: true }),
+    col('description', 'Action', 'text', { exportOnly: true }),
+    col('expectedCompletion', 'Expected completion', 'date', { aliases: ['Expected completion date', 'Expected date'] }),
+    col('reason', 'Reason', 'text', { maxLength: MAX_LENGTH.note, aliases: ['Why it moved'] }),
+    col('changedAt', 'Changed at (UTC)', 'timestamp', { required: true, aliases: ['Changed on', 'Date changed'] })
   ]
 }
 
@@ -156,19 +221,31 @@ export const REVIEWS_SHEET: SheetSpec = {
   columns: [
     col('finding', 'Finding', 'text', { required: true, maxLength: MAX_LENGTH.reference, aliases: ['Reference', 'Ref', 'Finding reference'] }),
     col('id', 'Id', 'text', { aliases: ['Review id'] }),
-    col('createdAt', 'Created at', 'timestamp', { required: true, aliases: ['Date', 'Review date', 'Reviewed on'] }),
+    col('createdAt', 'Created at (UTC)', 'timestamp', { required: true, aliases: ['Date', 'Review date', 'Reviewed on'] }),
     col('outcome', 'Outcome', 'enum', {
       required: true,
-      values: enumOf(REVIEW_OUTCOMES, { request_closure: ['closure', 'request closure'], embed_and_sustain: ['embed', 'embed and sustain'], remedial_action: ['remedial'] })
+      ...enumOf(REVIEW_OUTCOME_LABELS, { request_closure: ['closure'], embed_and_sustain: ['embed', 'embed and sustain', 'further work needed to embed and sustain'], remedial_action: ['remedial'] })
     }),
     col('rationale', 'Rationale', 'text', { required: true, maxLength: MAX_LENGTH.text, aliases: ['Reason', 'Reasons'] }),
     col('governanceGroup', 'Governance group', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Board', 'Group'] })
   ]
 }
 
-/** Every sheet, in the order a workbook holds them. */
-export const REGISTER_SHEETS = [FINDINGS_SHEET, ACTIONS_SHEET, INSPECTIONS_SHEET, GROUPS_SHEET, UPDATES_SHEET, ONGOING_ACTIONS_SHEET, REVIEWS_SHEET]
+/** Every sheet, in the order a workbook holds them: a list's sheet after its owner's. */
+export const REGISTER_SHEETS = [
+  FINDINGS_SHEET,
+  ACTIONS_SHEET,
+  INSPECTIONS_SHEET,
+  MILESTONES_SHEET,
+  GROUPS_SHEET,
+  UPDATES_SHEET,
+  EVIDENCE_SHEET,
+  ONGOING_ACTIONS_SHEET,
+  DATE_HISTORY_SHEET,
+  REVIEWS_SHEET
+]
 
+/** How a CSV export (`sheet=`) and a CSV upload's form fields name each sheet; new sheets go at the end, the contract only grows. */
 export const SHEET_SLUGS: Record<string, SheetSpec> = {
   findings: FINDINGS_SHEET,
   actions: ACTIONS_SHEET,
@@ -176,7 +253,10 @@ export const SHEET_SLUGS: Record<string, SheetSpec> = {
   'governance-groups': GROUPS_SHEET,
   updates: UPDATES_SHEET,
   'ongoing-actions': ONGOING_ACTIONS_SHEET,
-  reviews: REVIEWS_SHEET
+  reviews: REVIEWS_SHEET,
+  evidence: EVIDENCE_SHEET,
+  milestones: MILESTONES_SHEET,
+  'date-history': DATE_HISTORY_SHEET
 }
 
 type Row = Record<string, unknown>
@@ -186,29 +266,43 @@ export function findingSheetRow(f: Omit<DocumentFinding, 'actions' | 'updates' |
   return { ...f, questions: (f.questions ?? []).map((q) => `${q.framework}:${q.ref}`) }
 }
 
-/** The document as rows of each sheet, keyed by column key. */
-export function documentRows(doc: RegisterDocument): Map<SheetSpec, Row[]> {
+/**
+ * The document as rows of each sheet, keyed by column key, with the export-only columns filled in:
+ * names beside keys from the document itself, and when each finding was created and last updated
+ * from `findingTimes` (by reference; the document does not carry them).
+ */
+export function documentRows(doc: RegisterDocument, findingTimes: ReadonlyMap<string, FindingTimes> = new Map()): Map<SheetSpec, Row[]> {
   const findings = doc.findings
+  const inspectionTitle = new Map(doc.inspections.map((i) => [i.key, i.title]))
+  const updates = findings.flatMap((f) => (f.updates ?? []).map((u) => ({ finding: f.reference, update: u })))
+  const ongoing = updates.flatMap(({ finding, update }) => (update.ongoingActions ?? []).map((action) => ({ finding, update, action })))
   return new Map<SheetSpec, Row[]>([
-    [FINDINGS_SHEET, findings.map(findingSheetRow)],
+    [FINDINGS_SHEET, findings.map((f) => ({ ...findingSheetRow(f), inspectionTitle: f.inspection ? (inspectionTitle.get(f.inspection) ?? null) : null, ...findingTimes.get(f.reference) }))],
     [ACTIONS_SHEET, findings.flatMap((f) => (f.actions ?? []).map((a, i) => ({ finding: f.reference, position: i + 1, text: a.text, status: a.status ?? 'open' })))],
     [INSPECTIONS_SHEET, doc.inspections],
+    [MILESTONES_SHEET, doc.inspections.flatMap((i) => (i.milestones ?? []).map((m) => ({ ...m, inspection: i.key, inspectionTitle: i.title })))],
     [GROUPS_SHEET, doc.governanceGroups],
-    [UPDATES_SHEET, findings.flatMap((f) => (f.updates ?? []).map((u) => ({ ...u, finding: f.reference })))],
-    [ONGOING_ACTIONS_SHEET, findings.flatMap((f) => (f.updates ?? []).flatMap((u) => (u.ongoingActions ?? []).map((a) => ({ ...a, update: u.id }))))],
+    [UPDATES_SHEET, updates.map(({ finding, update }) => ({ ...update, finding }))],
+    [EVIDENCE_SHEET, updates.flatMap(({ finding, update }) => (update.evidence ?? []).map((e) => ({ ...e, update: update.id, finding })))],
+    [ONGOING_ACTIONS_SHEET, ongoing.map(({ finding, update, action }) => ({ ...action, update: update.id, finding }))],
+    [DATE_HISTORY_SHEET, ongoing.flatMap(({ finding, action }) => (action.dates ?? []).map((d) => ({ ...d, ongoingAction: action.id, finding, description: action.description })))],
     [REVIEWS_SHEET, findings.flatMap((f) => (f.reviews ?? []).map((r) => ({ ...r, finding: f.reference })))]
   ])
 }
 
-/** The columns an export writes, in order: all but those read on import only. */
-export const exportedColumns = (spec: SheetSpec): ColumnSpec[] => spec.columns.filter((c) => !c.importOnly)
+/** A sheet's columns as files get them: every column but those only read from older files. */
+export const writtenColumns = (spec: SheetSpec): ColumnSpec[] => spec.columns.filter((c) => !c.importOnly)
 
-/** One sheet's rows as cells, ready for a workbook or a CSV file. */
-export function sheetCells(spec: SheetSpec, rows: Row[], target: 'xlsx' | 'csv'): { headers: string[]; cells: Cell[][] } {
-  const columns = exportedColumns(spec)
+/**
+ * One sheet's rows as cells, ready for a workbook or a CSV file. A workbook shows an enum's label
+ * and a timestamp as a date-time cell; CSV keeps the code and the ISO text, for scripts.
+ */
+export function sheetCells(spec: SheetSpec, rows: Row[], target: 'xlsx' | 'csv'): { columns: Array<{ header: string; dateTime: boolean }>; cells: Cell[][] } {
+  const columns = writtenColumns(spec)
+  const shown = (c: ColumnSpec, value: unknown) => (target === 'xlsx' && c.labels && typeof value === 'string' ? (c.labels[value] ?? value) : value)
   return {
-    headers: columns.map((c) => c.header),
-    cells: rows.map((row) => columns.map((c) => formatCell(c.type, row[c.key], target)))
+    columns: columns.map((c) => ({ header: c.header, dateTime: c.type === 'timestamp' })),
+    cells: rows.map((row) => columns.map((c) => formatCell(c.type, shown(c, row[c.key]), target)))
   }
 }
 
@@ -519,7 +613,9 @@ export function sheetsToDocument(
       continue
     }
     const id = (values.id as string | null) ?? derivedId('update', base.force, finding.reference, String(values.createdAt), String(values.position))
-    const update = { id, createdAt: values.createdAt as string, position: values.position as string, activities: values.activities as string, impact: (values.impact as string | null) ?? null, evidence: (values.evidence as never) ?? [], ongoingActions: updatesById.get(id)?.ongoingActions ?? [] }
+    // Evidence has a sheet of its own (layEvidence); an update row keeps what is on record unless it has the old JSON column.
+    const evidence = has(values, 'evidence') ? ((values.evidence as never) ?? []) : (updatesById.get(id)?.evidence ?? [])
+    const update = { id, createdAt: values.createdAt as string, position: values.position as string, activities: values.activities as string, impact: (values.impact as string | null) ?? null, evidence, ongoingActions: updatesById.get(id)?.ongoingActions ?? [] }
     const index = place(finding.updates!, ids(finding.updates!), update)
     updatesById.set(id, update)
     updateOwner.set(update, { finding, index })
@@ -559,35 +655,169 @@ export function sheetsToDocument(
     origins.set(`${at(finding)}/reviews/${index}`, origin)
   }
 
+  const lists = { origins, fail }
+  layMilestones(records(MILESTONES_SHEET), inspections, inspectionAt, lists)
+  layEvidence(records(EVIDENCE_SHEET), findings, lists)
+  layDateHistory(records(DATE_HISTORY_SHEET), findings, lists)
+
   return { doc: { format: DOCUMENT_FORMAT, force: base.force, governanceGroups: groups, inspections, findings }, origins, problems, warnings }
 }
 
+// ---- the sheets of lists: a row per item, with its owner's key ----
+
+type SheetRecord = { values: Row; origin: Origin }
+interface ListContext {
+  origins: Map<string, Origin>
+  fail: (origin: Origin, column: string | null, field: string | null, message: string) => void
+}
+type Inspection = RegisterDocument['inspections'][number]
+type Milestone = NonNullable<Inspection['milestones']>[number]
+type Update = NonNullable<DocumentFinding['updates']>[number]
+type Evidence = NonNullable<Update['evidence']>[number]
+type OngoingAction = NonNullable<Update['ongoingActions']>[number]
+type DateEntry = NonNullable<OngoingAction['dates']>[number]
+
+/**
+ * Gives each owner a sheet names its items in the sheet's order, in place of those it had (an owner
+ * the sheet does not name keeps its own), and records where each item came from; the owner, if no
+ * sheet of its own named it, is located at its first item's row. `find` gives the owner's place in
+ * the document, or undefined for a key neither on record nor in the file.
+ */
+function layList<T>(
+  rows: SheetRecord[],
+  ownerKey: string,
+  find: (key: string) => { path: string; set: (items: T[]) => void } | undefined,
+  item: (values: Row) => T,
+  listName: string,
+  missing: (key: string) => string,
+  { origins, fail }: ListContext
+): void {
+  for (const [key, owned] of groupBy(rows, (row) => row.values[ownerKey] as string)) {
+    const owner = find(key)
+    if (!owner) {
+      for (const { origin } of owned) fail(origin, origin.headers[ownerKey] ?? null, ownerKey, missing(key))
+      continue
+    }
+    owner.set(owned.map(({ values }) => item(values)))
+    owned.forEach(({ origin }, i) => origins.set(`${owner.path}/${listName}/${i}`, origin))
+    if (!origins.has(owner.path)) origins.set(owner.path, owned[0]!.origin)
+  }
+}
+
+/** The Milestones sheet: an inspection's milestones, by its key. */
+function layMilestones(rows: SheetRecord[], inspections: Inspection[], inspectionAt: Map<string, number>, context: ListContext): void {
+  layList<Milestone>(
+    rows,
+    'inspection',
+    (key) => {
+      const index = inspectionAt.get(key)
+      if (index === undefined) return undefined
+      return { path: `/inspections/${index}`, set: (milestones) => (inspections[index] = { ...inspections[index]!, milestones }) }
+    },
+    (values) => ({
+      kind: values.kind as Milestone['kind'],
+      title: values.title as string,
+      date: (values.date as string | null) ?? null,
+      dateText: (values.dateText as string | null) ?? null,
+      note: (values.note as string | null) ?? null
+    }),
+    'milestones',
+    (key) => `Inspection ${key} is not in the register or the Inspections sheet`,
+    context
+  )
+}
+
+/** Where each update sits in the document, by id. */
+function updatesIn(findings: DocumentFinding[]): Map<string, { updates: Update[]; index: number; path: string }> {
+  const places = new Map<string, { updates: Update[]; index: number; path: string }>()
+  findings.forEach((f, i) => f.updates?.forEach((u, j) => places.set(u.id, { updates: f.updates!, index: j, path: `/findings/${i}/updates/${j}` })))
+  return places
+}
+
+/** The Evidence sheet: an update's evidence, by the update's id. */
+function layEvidence(rows: SheetRecord[], findings: DocumentFinding[], context: ListContext): void {
+  if (rows.length === 0) return
+  const updates = updatesIn(findings)
+  layList<Evidence>(
+    rows,
+    'update',
+    (id) => {
+      const place = updates.get(id)
+      if (!place) return undefined
+      return { path: place.path, set: (evidence) => (place.updates[place.index] = { ...place.updates[place.index]!, evidence }) }
+    },
+    (values) => ({
+      title: values.title as string,
+      kind: values.kind as Evidence['kind'],
+      location: (values.location as string | null) ?? null,
+      date: (values.date as string | null) ?? null
+    }),
+    'evidence',
+    (id) => `Update ${id} is not on record or in the Updates sheet`,
+    context
+  )
+}
+
+/** The Date history sheet: every expected date an ongoing action has had, oldest first, by the action's id. */
+function layDateHistory(rows: SheetRecord[], findings: DocumentFinding[], context: ListContext): void {
+  if (rows.length === 0) return
+  const actions = new Map<string, { list: OngoingAction[]; index: number; path: string }>()
+  for (const { updates, index, path } of updatesIn(findings).values()) {
+    updates[index]!.ongoingActions?.forEach((a, k, list) => actions.set(a.id, { list, index: k, path: `${path}/ongoingActions/${k}` }))
+  }
+  layList<DateEntry>(
+    rows,
+    'ongoingAction',
+    (id) => {
+      const place = actions.get(id)
+      if (!place) return undefined
+      return { path: place.path, set: (dates) => (place.list[place.index] = { ...place.list[place.index]!, dates }) }
+    },
+    (values) => ({
+      expectedCompletion: (values.expectedCompletion as string | null) ?? null,
+      reason: (values.reason as string | null) ?? null,
+      changedAt: values.changedAt as string
+    }),
+    'dates',
+    (id) => `Ongoing action ${id} is not on record or in the Ongoing actions sheet`,
+    context
+  )
+}
+
 const SHEET_OF_PATH: Array<[RegExp, SheetSpec]> = [
+  [/^\/findings\/\d+\/updates\/\d+\/ongoingActions\/\d+\/dates\/\d+/, DATE_HISTORY_SHEET],
   [/^\/findings\/\d+\/updates\/\d+\/ongoingActions\/\d+/, ONGOING_ACTIONS_SHEET],
+  [/^\/findings\/\d+\/updates\/\d+\/evidence\/\d+/, EVIDENCE_SHEET],
   [/^\/findings\/\d+\/updates\/\d+/, UPDATES_SHEET],
   [/^\/findings\/\d+\/reviews\/\d+/, REVIEWS_SHEET],
   [/^\/findings\/\d+\/actions/, ACTIONS_SHEET],
   [/^\/findings\/\d+/, FINDINGS_SHEET],
+  [/^\/inspections\/\d+\/milestones\/\d+/, MILESTONES_SHEET],
   [/^\/inspections\/\d+/, INSPECTIONS_SHEET],
   [/^\/governanceGroups\/\d+/, GROUPS_SHEET]
 ]
 
-/** A problem found in the document, told in the spreadsheet's terms: sheet, row and column. */
+/**
+ * A problem found in the document, told in the spreadsheet's terms: sheet, row and column. The
+ * innermost record the file gave names it: an evidence item read from an update's old JSON column
+ * has no row of its own, so the update's row does.
+ */
 export function locate(path: string, message: string, origins: Map<string, Origin>): SheetImportProblem {
-  for (const [pattern, spec] of SHEET_OF_PATH) {
+  const matches = SHEET_OF_PATH.flatMap(([pattern, spec]) => {
     const match = pattern.exec(path)
-    if (!match) continue
-    const origin = origins.get(match[0].replace(/\/actions$/, ''))
-    const key = path.slice(match[0].length).split('/').filter(Boolean)[0] ?? null
-    const column = key === null ? undefined : (origin?.headers[key] ?? spec.columns.find((c) => c.key === key)?.header)
-    return {
-      sheet: origin?.sheet ?? spec.name,
-      row: origin?.row ?? null,
-      column: column ?? null,
-      field: key,
-      path,
-      message: origin ? message : `${message} (a record already on the register, not in this file)`
-    }
+    return match ? [{ at: match[0], spec, origin: origins.get(match[0].replace(/\/actions$/, '')) }] : []
+  })
+  const found = matches.find((m) => m.origin) ?? matches[0]
+  if (!found) return { sheet: null, row: null, column: null, field: null, path, message }
+  const { at, spec, origin } = found
+  const key = path.slice(at.length).split('/').filter(Boolean)[0] ?? null
+  const column = key === null ? undefined : (origin?.headers[key] ?? spec.columns.find((c) => c.key === key)?.header)
+  return {
+    sheet: origin?.sheet ?? spec.name,
+    row: origin?.row ?? null,
+    column: column ?? null,
+    field: key,
+    path,
+    message: origin ? message : `${message} (a record already on the register, not in this file)`
   }
-  return { sheet: null, row: null, column: null, field: null, path, message }
 }

@@ -42,6 +42,21 @@ export function selectFindings(db: Executor) {
   return db.selectFrom('findings').select([...FINDING_COLUMNS, questionsOf.as('questions')])
 }
 
+/**
+ * The findings with what a person reads beside each link: the inspection's key and title, the
+ * group's name, the parent's and the successor's references. Subqueries rather than joins, so the
+ * query is still over `findings` alone and every filter and order of a list applies unchanged.
+ */
+export function selectFindingsWithNames(db: Executor) {
+  return selectFindings(db).select((eb) => [
+    eb.selectFrom('inspections').select('inspections.key').whereRef('inspections.id', '=', 'findings.inspection_id').as('inspection_key'),
+    eb.selectFrom('inspections').select('inspections.title').whereRef('inspections.id', '=', 'findings.inspection_id').as('inspection_title'),
+    eb.selectFrom('governance_groups').select('governance_groups.name').whereRef('governance_groups.id', '=', 'findings.governance_group_id').as('governance_group_name'),
+    eb.selectFrom('findings as parent').select('parent.reference').whereRef('parent.id', '=', 'findings.parent_id').as('parent_reference'),
+    eb.selectFrom('findings as successor').select('successor.reference').whereRef('successor.id', '=', 'findings.superseded_by_id').as('superseded_by_reference')
+  ])
+}
+
 export async function findById(db: Executor, id: string) {
   return selectFindings(db).where('findings.id', '=', id).executeTakeFirst()
 }

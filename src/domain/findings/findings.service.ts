@@ -399,11 +399,23 @@ function listPage<O extends { id: string }>(db: Db, principal: Principal, query:
   }
 }
 
+/** A page of findings, each with the names of what it links to (for the CSV form, where a person reads ids poorly). */
 export async function listFindings(db: Db, principal: Principal, query: ListQuery) {
-  const list = listPage(db, principal, query, (db) => repo.selectFindings(db))
+  const list = listPage(db, principal, query, (db) => repo.selectFindingsWithNames(db))
   const { items, nextCursor } = await list.fetch()
-  return { items: items.map((row) => toFinding(row, list.asOf)), nextCursor }
+  return {
+    items: items.map((row) => ({
+      ...toFinding(row, list.asOf),
+      inspectionKey: row.inspection_key,
+      inspectionTitle: row.inspection_title,
+      parentReference: row.parent_reference,
+      governanceGroupName: row.governance_group_name,
+      supersededByReference: row.superseded_by_reference
+    })),
+    nextCursor
+  }
 }
+export type NamedFindingView = Awaited<ReturnType<typeof listFindings>>['items'][number]
 
 /**
  * The same page as listFindings, as the response body: PostgreSQL builds each finding's JSON, so

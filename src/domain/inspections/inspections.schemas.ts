@@ -6,6 +6,7 @@ import { FrameworkKey } from '../frameworks/frameworks.schemas.ts'
 export const INSPECTION_KINDS = ['peel', 'peel_thematic', 'national_thematic', 'ncpi', 'cdi', 'other'] as const
 export const CATEGORIES = ['local_peel', 'national_peel', 'national_da_peel_thematic', 'ncpi', 'cdi', 'other_national_thematic'] as const
 export const SCOPES = ['force', 'national'] as const
+export const MILESTONE_KINDS = ['dates_confirmed', 'parm', 'evidence_collection', 'report_publication', 'fieldwork', 'other'] as const
 
 const nullable = <T extends ReturnType<typeof Type.String>>(schema: T, description?: string) =>
   Type.Union([schema, Type.Null()], description ? { description } : {})
@@ -19,7 +20,7 @@ export const Category = Type.Enum(CATEGORIES, {
 
 export const MilestoneSchema = Type.Object(
   {
-    kind: Type.Enum(['dates_confirmed', 'parm', 'evidence_collection', 'report_publication', 'fieldwork', 'other'], {
+    kind: Type.Enum(MILESTONE_KINDS, {
       description: 'dates_confirmed, parm (PEEL Assessment and Resourcing Meeting), evidence_collection, report_publication (001 section 4.4), fieldwork or other.'
     }),
     title: FreeText(MAX_LENGTH.title, { minLength: 1 }),

@@ -17,7 +17,7 @@ export const EvidenceSchema = Type.Object(
   { additionalProperties: false, description: 'A document that proves progress: where it is, and its date.' }
 )
 
-const ACTION_STATUSES = ['ongoing', 'not_started', 'completed'] as const
+export const ONGOING_ACTION_STATUSES = ['ongoing', 'not_started', 'completed'] as const
 
 export const OngoingActionSchema = Type.Object(
   {
@@ -27,7 +27,7 @@ export const OngoingActionSchema = Type.Object(
     description: text(MAX_LENGTH.description),
     anticipatedImpact: Type.Union([text(MAX_LENGTH.description), Type.Null()]),
     expectedCompletion: Type.Union([CalendarDate, Type.Null()]),
-    status: Type.Enum(ACTION_STATUSES),
+    status: Type.Enum(ONGOING_ACTION_STATUSES),
     dateHistory: Type.Array(
       Type.Object({
         expectedCompletion: Type.Union([CalendarDate, Type.Null()]),
@@ -115,7 +115,7 @@ export const UpdateOngoingActionBody = Type.Object(
   {
     expectedCompletion: Type.Optional(nullable(CalendarDate)),
     reason: Type.Optional(text(MAX_LENGTH.note)),
-    status: Type.Optional(Type.Enum(ACTION_STATUSES))
+    status: Type.Optional(Type.Enum(ONGOING_ACTION_STATUSES))
   },
   {
     additionalProperties: false,

@@ -3,6 +3,10 @@ import type { ByGroup, ByLead, Overdue, Summary } from './reports.service.ts'
 
 /** The reports as an analyst's spreadsheet wants them: one table each, snake_case headers. */
 
+/** What the rows for open findings without a lead, or in no group, say where JSON has null: a blank cell reads as a gap in the data. */
+export const NO_LEAD = '(no lead)'
+export const NO_GROUP = '(no group)'
+
 type Counted = { total: number; notOnPortal: number }
 interface SummaryLine {
   row: string
@@ -47,6 +51,8 @@ type OverdueLine =
 const OVERDUE_COLUMNS: CsvColumn<OverdueLine>[] = [
   { header: 'type', value: (l) => l.type },
   { header: 'reference', value: (l) => l.reference },
+  { header: 'kind', value: (l) => (l.type === 'finding' ? l.kind : l.findingKind) },
+  { header: 'category', value: (l) => l.category },
   { header: 'title', value: (l) => (l.type === 'finding' ? l.title : l.findingTitle) },
   { header: 'action', value: (l) => (l.type === 'ongoing_action' ? l.description : null) },
   { header: 'due_date', value: (l) => (l.type === 'finding' ? l.dueDate : l.expectedCompletion) },
@@ -86,13 +92,13 @@ function countColumns<T extends Counts>(): CsvColumn<T>[] {
 }
 
 export function byLeadCsv(report: ByLead): string {
-  return toCsv(report.rows, [{ header: 'lead', value: (r) => r.lead }, ...countColumns<ByLead['rows'][number]>()])
+  return toCsv(report.rows, [{ header: 'lead', value: (r) => r.lead ?? NO_LEAD }, ...countColumns<ByLead['rows'][number]>()])
 }
 
 export function byGroupCsv(report: ByGroup): string {
   return toCsv(report.rows, [
     { header: 'governance_group_id', value: (r) => r.governanceGroup?.id },
-    { header: 'governance_group', value: (r) => r.governanceGroup?.name },
+    { header: 'governance_group', value: (r) => r.governanceGroup?.name ?? NO_GROUP },
     ...countColumns<ByGroup['rows'][number]>()
   ])
 }

@@ -86,6 +86,7 @@ export async function overdueActions(db: Executor, scope: Scope, asOf: string) {
   let query = db
     .selectFrom('ongoing_actions')
     .innerJoin('findings', 'findings.id', 'ongoing_actions.finding_id')
+    .leftJoin('inspections', 'inspections.id', 'findings.inspection_id')
     .leftJoin('governance_groups', 'governance_groups.id', 'findings.governance_group_id')
     .select([
       'ongoing_actions.id',
@@ -95,7 +96,9 @@ export async function overdueActions(db: Executor, scope: Scope, asOf: string) {
       'ongoing_actions.expected_completion',
       sql<number>`${asOf}::date - ongoing_actions.expected_completion`.as('days_overdue'),
       'findings.reference',
+      'findings.kind',
       'findings.title',
+      'inspections.category',
       'findings.force_lead',
       'findings.delivery_lead',
       'findings.governance_group_id',

@@ -1,7 +1,7 @@
 import { type TSchema, Type } from 'typebox'
 import { CalendarDate, ForceCode, Timestamp, Uuid, Version, ref } from '../../schemas/common.ts'
 import { Count, Days, FreeText, MAX_DAYS, MAX_ITEMS, MAX_LENGTH, REFERENCE } from '../../schemas/limits.ts'
-import { Kind, PortalStatus, Status, StoredReference, StoredTitle } from '../findings/findings.schemas.ts'
+import { FINDING_KINDS, Kind, PortalStatus, Status, StoredReference, StoredTitle } from '../findings/findings.schemas.ts'
 import { FrameworkKey, Grade, Period, QuestionRef } from '../frameworks/frameworks.schemas.ts'
 import { Assessment } from '../gradings/gradings.schemas.ts'
 import { GovernanceGroupSchema } from '../governance-groups/governance-groups.schemas.ts'
@@ -142,7 +142,9 @@ const OverdueActionSchema = Type.Object({
   id: Uuid,
   findingId: Uuid,
   reference: StoredReference("The finding's reference."),
+  findingKind: Type.Enum(FINDING_KINDS, { description: "The finding's kind." }),
   findingTitle: StoredTitle("The finding's title."),
+  category: nullable(Category, "The category of the finding's inspection; null when it has none."),
   description: text(MAX_LENGTH.description),
   status: Type.Enum(['ongoing', 'not_started']),
   expectedCompletion: CalendarDate,

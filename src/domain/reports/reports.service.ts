@@ -6,20 +6,12 @@ import { getGroup } from '../governance-groups/governance-groups.service.ts'
 import { CATEGORIES } from '../inspections/inspections.schemas.ts'
 import type { REVIEW_OUTCOMES } from '../progress/progress.schemas.ts'
 import { registerForce } from '../shared/force-scope.ts'
+import { CATEGORY_LABELS } from '../shared/labels.ts'
 import * as repo from './reports.repository.ts'
 
 type Kind = (typeof FINDING_KINDS)[number]
 type Category = (typeof CATEGORIES)[number]
 
-/** The rows of 001 section 2.1's table, as it prints them. */
-export const CATEGORY_LABELS: Record<Category, string> = {
-  local_peel: 'Local PEEL',
-  national_peel: 'National PEEL',
-  national_da_peel_thematic: 'National DA PEEL Thematic',
-  ncpi: 'National Child Protection Inspection (NCPI)',
-  cdi: 'Crime Data Integrity (CDI)',
-  other_national_thematic: 'Other national thematic inspections'
-}
 export const REGISTER_LABEL = 'Total on Force register'
 export const PORTAL_LABEL = 'Total on HMIC monitoring portal'
 
@@ -129,7 +121,9 @@ function toOverdueAction(row: repo.OverdueActionRow) {
     id: row.id,
     findingId: row.finding_id,
     reference: row.reference,
+    findingKind: row.kind as Kind,
     findingTitle: row.title,
+    category: row.category as Category | null,
     description: row.description,
     status: row.status as 'ongoing' | 'not_started',
     expectedCompletion: row.expected_completion!,

@@ -15,7 +15,14 @@ export interface ColumnSpec {
   values?: Record<string, string[]>
   /** For text: the most characters allowed. */
   maxLength?: number
-  /** Read on import, never written by an export (a column registers have and ours lay out otherwise). */
+  /** For an enum: what a person reads for each canonical value, written in a workbook (CSV keeps the values). */
+  labels?: Readonly<Record<string, string>>
+  /**
+   * Written for a person to read (a name beside a key, when a record was created) but never read
+   * back: an import recognises the column, so it raises no warning, and takes nothing from it.
+   */
+  exportOnly?: boolean
+  /** Read on import, never written: from files written before the column moved elsewhere, or a column registers have and ours lay out otherwise. */
   importOnly?: boolean
   /**
    * A row whose required columns are empty and which has a value in such a column continues the
@@ -189,6 +196,7 @@ function readHeader(spec: SheetSpec, header: SheetRow, problem: (p: Omit<SheetPr
       unknownHeaders.push(text)
       continue
     }
+    if (column.exportOnly) continue
     const earlier = seen.get(column.key)
     if (earlier !== undefined) {
       problem({ row: header.number, column: text, field: column.key, message: `Both "${earlier}" and "${text}" look like the ${column.header} column; keep one of them` })
@@ -209,9 +217,9 @@ function readHeader(spec: SheetSpec, header: SheetRow, problem: (p: Omit<SheetPr
 
 /**
  * Reads a sheet laid out by a person: the header may sit below title rows and name the columns in
- * other words and any order; unknown columns are ignored (and listed), blank rows skipped. Every
- * value must still be valid: each one that is not becomes a problem naming the row and column as
- * the user sees them. `sheetName` is the name problems report (the tab's own name, by default the spec's).
+ * other words and any order; unknown columns are ignored (and listed), export-only ones ignored
+ * without being listed, blank rows skipped. Every value must still be valid: each one that is not
+ * becomes a problem naming the row and column as the user sees them. `sheetName` is the name problems report (the tab's own name, by default the spec's).
  */
 export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string = spec.name): ParsedSheet {
   const problems: SheetProblem[] = []

@@ -209,9 +209,10 @@ export function readValue(cell: Cell, rules: ValueRules): Reading {
 
 /**
  * A value as a cell that `readValue` turns back into the same value. For xlsx a date is a date cell
- * (at midnight UTC) and a boolean a boolean cell; for CSV both are text. Timestamps are ISO text in
- * both: a date cell has no time zone, the text says UTC. Lists are one item per line, JSON is its text,
- * enums are their canonical value. An empty list is an empty cell, so it reads back as null.
+ * (at midnight UTC), a timestamp a date cell holding its UTC time (a cell has no time zone: the
+ * column's header says UTC) and a boolean a boolean cell; for CSV all three are text, a timestamp ISO
+ * with its Z. Lists are one item per line, JSON is its text, enums are their canonical value. An
+ * empty list is an empty cell, so it reads back as null.
  */
 export function formatCell(type: ColumnType, value: unknown, target: 'xlsx' | 'csv' = 'xlsx'): Cell {
   if (value === null || value === undefined) return null
@@ -223,8 +224,10 @@ export function formatCell(type: ColumnType, value: unknown, target: 'xlsx' | 'c
       const [year, month, day] = text.split('-').map(Number)
       return new Date(Date.UTC(year!, month! - 1, day!))
     }
-    case 'timestamp':
-      return new Date(value instanceof Date ? value : String(value)).toISOString()
+    case 'timestamp': {
+      const at = new Date(value instanceof Date ? value : String(value))
+      return target === 'csv' ? at.toISOString() : at
+    }
     case 'integer':
       return Number(value)
     case 'boolean':

@@ -9,9 +9,16 @@ import { type Cell, MAX_CELL_TEXT } from './table.ts'
 export type { Cell, Table } from './table.ts'
 export { readWorkbook } from './xlsx-reader.ts'
 
+export interface ColumnToWrite {
+  header: string
+  width?: number
+  /** Its dates carry a time of day: shown with it, midnight included. */
+  dateTime?: boolean
+}
+
 export interface SheetToWrite {
   name: string
-  columns: { header: string; width?: number }[]
+  columns: ColumnToWrite[]
   rows: Cell[][]
 }
 
@@ -43,19 +50,22 @@ function unwritable(code: number): boolean {
   return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff
 }
 
-function displayLength(value: Cell): number {
+const DATE_FORMAT = 'yyyy-mm-dd'
+const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss'
+
+function displayLength(value: Cell, dateTime: boolean): number {
   if (value === null) return 0
-  if (value instanceof Date) return 10
+  if (value instanceof Date) return dateTime ? DATE_TIME_FORMAT.length : DATE_FORMAT.length
   return Math.max(...String(value).split('\n').map((line) => line.length))
 }
 
-function columnWidth(header: string, rows: Cell[][], index: number): number {
-  let longest = header.length
-  for (const row of rows.slice(0, WIDTH_SAMPLE)) longest = Math.max(longest, displayLength(row[index] ?? null))
+function columnWidth(column: ColumnToWrite, rows: Cell[][], index: number): number {
+  let longest = column.header.length
+  for (const row of rows.slice(0, WIDTH_SAMPLE)) longest = Math.max(longest, displayLength(row[index] ?? null, column.dateTime ?? false))
   return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, longest + 2))
 }
 
-function writeCell(cell: ExcelJS.Cell, value: Cell, sheet: string): void {
+function writeCell(cell: ExcelJS.Cell, value: Cell, sheet: string, dateTime = false): void {
   if (value === null) return
   if (typeof value === 'string') {
     if (value.length > MAX_CELL_TEXT) {
@@ -68,14 +78,15 @@ function writeCell(cell: ExcelJS.Cell, value: Cell, sheet: string): void {
   cell.value = value
   if (value instanceof Date) {
     const midnight = value.getTime() % 86_400_000 === 0
-    cell.numFmt = midnight ? 'yyyy-mm-dd' : 'yyyy-mm-dd hh:mm:ss'
+    cell.numFmt = midnight && !dateTime ? DATE_FORMAT : DATE_TIME_FORMAT
   }
 }
 
 /**
- * An xlsx workbook: one sheet per entry, a bold header row that stays in view, widths from the
- * content unless given, long or multi-line text wrapped. Dates become date cells (shown yyyy-mm-dd)
- * and strings are always text, never formulas.
+ * An xlsx workbook: one sheet per entry, a bold header row that stays in view with a filter on it
+ * over every row, widths from the content unless given, long or multi-line text wrapped. Dates
+ * become date cells (shown yyyy-mm-dd, or yyyy-mm-dd hh:mm:ss in a date-time column or when they
+ * have a time) and strings are always text, never formulas.
  */
 export async function writeWorkbook(sheets: SheetToWrite[]): Promise<Buffer> {
   const workbook = new (await loadExcel()).Workbook()
@@ -84,14 +95,15 @@ export async function writeWorkbook(sheets: SheetToWrite[]): Promise<Buffer> {
     const header = worksheet.getRow(1)
     sheet.columns.forEach((column, i) => {
       writeCell(header.getCell(i + 1), column.header, sheet.name)
-      worksheet.getColumn(i + 1).width = column.width ?? columnWidth(column.header, sheet.rows, i)
+      worksheet.getColumn(i + 1).width = column.width ?? columnWidth(column, sheet.rows, i)
     })
     header.font = { bold: true }
+    if (sheet.columns.length > 0) worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: sheet.rows.length + 1, column: sheet.columns.length } }
     sheet.rows.forEach((values, r) => {
       const row = worksheet.getRow(r + 2)
       values.forEach((value, c) => {
         const cell = row.getCell(c + 1)
-        writeCell(cell, value, sheet.name)
+        writeCell(cell, value, sheet.name, sheet.columns[c]?.dateTime)
         if (typeof value === 'string' && (value.includes('\n') || value.length > MAX_WIDTH)) cell.alignment = { wrapText: true, vertical: 'top' }
       })
     })

@@ -23,8 +23,11 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Everything `POST /v1/imports` needs to rebuild the register: governance groups, inspections, findings with their actions, ' +
           'progress updates with their ongoing actions (and every expected date they have had), and reviews. Export and import ' +
-          'again and nothing changes. `xlsx` has one sheet per kind of record; `csv` gives one of those sheets (`sheet`). ' +
-          'Closure requests and the audit trail are not part of it; the statuses they set are.',
+          'again and nothing changes. `xlsx` has one sheet per kind of record, and one per list a record holds (evidence, ' +
+          'milestones, date history), each with a filter on its frozen header row, dates and times as date cells (times in UTC), ' +
+          'values as labels a person reads (`Area for improvement`) and names beside keys (the inspection\'s title); `csv` gives one ' +
+          'of those sheets (`sheet`), with codes (`area_for_improvement`) and ISO times. Closure requests and the audit trail are ' +
+          'not part of it; the statuses they set are.',
         querystring: Type.Object(ExportQuery.properties, { additionalProperties: false }),
         produces: ['application/json', 'text/csv', XLSX_TYPE],
         response: {

@@ -23,7 +23,8 @@ import { CONDITIONAL_READ, CREATED_HEADERS, IdempotencyHeaders, IfMatchHeaders, 
 const Params = Type.Object({ id: Uuid }, { additionalProperties: false })
 const ActionParams = Type.Object({ id: Uuid, actionId: Uuid }, { additionalProperties: false })
 
-const CSV_COLUMNS: CsvColumn<findings.FindingView>[] = [
+/** The JSON fields, each id with the name a person reads beside it. */
+const CSV_COLUMNS: CsvColumn<findings.NamedFindingView>[] = [
   { header: 'id', value: (f) => f.id },
   { header: 'force', value: (f) => f.force },
   { header: 'reference', value: (f) => f.reference },
@@ -32,7 +33,10 @@ const CSV_COLUMNS: CsvColumn<findings.FindingView>[] = [
   { header: 'text', value: (f) => f.text },
   { header: 'scope', value: (f) => f.scope },
   { header: 'inspectionId', value: (f) => f.inspectionId },
+  { header: 'inspectionKey', value: (f) => f.inspectionKey },
+  { header: 'inspectionTitle', value: (f) => f.inspectionTitle },
   { header: 'parentId', value: (f) => f.parentId },
+  { header: 'parentReference', value: (f) => f.parentReference },
   { header: 'questions', value: (f) => f.questions.map((q) => `${q.framework}:${q.ref}`).join(' ') },
   { header: 'deadlineText', value: (f) => f.deadlineText },
   { header: 'dueDate', value: (f) => f.dueDate },
@@ -40,11 +44,13 @@ const CSV_COLUMNS: CsvColumn<findings.FindingView>[] = [
   { header: 'forceLead', value: (f) => f.forceLead },
   { header: 'deliveryLead', value: (f) => f.deliveryLead },
   { header: 'governanceGroupId', value: (f) => f.governanceGroupId },
+  { header: 'governanceGroupName', value: (f) => f.governanceGroupName },
   { header: 'status', value: (f) => f.status },
   { header: 'statusNote', value: (f) => f.statusNote },
   { header: 'portalStatus', value: (f) => f.portalStatus },
   { header: 'portalNote', value: (f) => f.portalNote },
   { header: 'supersededById', value: (f) => f.supersededById },
+  { header: 'supersededByReference', value: (f) => f.supersededByReference },
   { header: 'version', value: (f) => f.version },
   { header: 'createdAt', value: (f) => f.createdAt },
   { header: 'updatedAt', value: (f) => f.updatedAt },
@@ -72,7 +78,13 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
             description: 'A page of findings.',
             content: {
               'application/json': { schema: Page(ref(FindingSchema), 'A page of findings.') },
-              'text/csv': { schema: Type.String({ description: 'The page as CSV, one finding a row, with a header row.' }) }
+              'text/csv': {
+                schema: Type.String({
+                  description:
+                    'The page as CSV, one finding a row, with a header row: the fields of the JSON form, and beside each id the name a person ' +
+                    'reads (inspectionKey and inspectionTitle, parentReference, governanceGroupName, supersededByReference).'
+                })
+              }
             }
           }
         },

@@ -78,7 +78,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'when the finding or its inspection was written. CSV: one table, `type` finding or ongoing_action.\n\n' +
           scoping,
         querystring: OverdueQuery,
-        response: { 200: jsonOrCsv(OverdueSchema, 'type,reference,title,action,due_date,days_overdue,status,force_lead,delivery_lead,governance_group,finding_id,ongoing_action_id'), 404: noForce },
+        response: { 200: jsonOrCsv(OverdueSchema, 'type,reference,kind,category,title,action,due_date,days_overdue,status,force_lead,delivery_lead,governance_group,finding_id,ongoing_action_id (kind and category are the finding\'s, on an ongoing action\'s line too)'), 404: noForce },
         ...sets({ 200: ['Content-Disposition'] })
       }
     },
@@ -95,7 +95,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Open findings per lead: how many, awaiting closure, overdue, and what falls due next',
         description:
           'One row per force lead (`lead=force`, the default) or delivery lead (`lead=delivery`) with open findings, names grouped whatever their case, ' +
-          'then a row for open findings with no lead. Overdue and next due are judged on `asOf` (today, UTC, by default).\n\n' +
+          'then a row for open findings with no lead (`lead` null; `(no lead)` in CSV). Overdue and next due are judged on `asOf` (today, UTC, by default).\n\n' +
           scoping,
         querystring: ByLeadQuery,
         response: { 200: jsonOrCsv(ByLeadSchema, 'lead,open,closure_requested,overdue,ongoing_actions_overdue,next_due_date,causes_of_concern,recommendations,areas_for_improvement'), 404: noForce },
@@ -114,7 +114,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['reports'],
         summary: 'Open findings per governance group: how many, awaiting closure, overdue, and what falls due next',
         description:
-          'One row per governance group of the force, including those monitoring nothing open, then a row for open findings assigned to no group. ' +
+          'One row per governance group of the force, including those monitoring nothing open, then a row for open findings assigned to no group (`governanceGroup` null; `(no group)` in CSV). ' +
           'Overdue and next due are judged on `asOf` (today, UTC, by default).\n\n' +
           scoping,
         querystring: ByGroupQuery,
