@@ -75,7 +75,8 @@ t.test('an import of many findings: progress, audit trail, counts', async (t) =>
     findings: { created: N, updated: 0, unchanged: 0 },
     updates: { created: N, updated: 0, unchanged: 0 },
     ongoingActions: { created: N, updated: 0, unchanged: 0 },
-    reviews: { created: N, updated: 0, unchanged: 0 }
+    reviews: { created: N, updated: 0, unchanged: 0 },
+    changedFindings: []
   })
   checkCalls(t, calls, N)
 
@@ -121,6 +122,9 @@ t.test('the same document again changes nothing; a changed one changes what chan
   const report = await applyDocument(db, ACTOR, changed)
   t.same(report.findings, { created: 0, updated: N / 2 + N / 6, unchanged: N - N / 2 - N / 6 })
   t.same(report.ongoingActions, { created: 0, updated: 1, unchanged: N - 1 })
+  t.equal(report.changedFindings.length, N / 2 + N / 6, 'every finding changed is named')
+  const named = (i: number) => report.changedFindings.find((c) => c.reference === changed.findings[i]!.reference)?.fields
+  t.same([named(0), named(2), named(3), named(1)], [['forceLead', 'actions'], ['forceLead'], ['actions'], undefined], 'with the fields it changed')
   t.equal(await auditCount(), events + N / 2 + N / 6 + 1)
   const versions = (await sql<{ reference: string; version: number; actions: number }>`
     select reference, version, (select count(*)::int from finding_actions a where a.finding_id = f.id) as actions from findings f where force_code = 'cleveland' order by reference`.execute(db)).rows

@@ -25,6 +25,12 @@ t.test('every code of every enum column is written as a label that imports back 
       t.ok(column.labels, `${at} has labels`)
       t.same(Object.keys(column.labels ?? {}).sort(), Object.keys(column.values ?? {}).sort(), `${at}: a label for every code, and no other`)
       for (const code of Object.keys(column.values ?? {})) {
+        // A column read on import only is never written: its labels must still read back.
+        if (column.importOnly) {
+          t.same(readValue(column.labels![code]!, column), { value: code }, `${at}: "${column.labels![code]}" reads back as ${code}`)
+          checked++
+          continue
+        }
         const [label] = sheetCells(spec, [{ [column.key]: code }], 'xlsx').cells[0]!.filter((cell) => cell !== null)
         t.equal(label, column.labels?.[code], `${at}: ${code} is written as its label`)
         t.notMatch(String(label), /_/, `${at}: ${code}'s label is words, not a code`)
