@@ -182,6 +182,16 @@ t.test('merged cells count as the values they stand for', async (t) => {
   )
   t.type(error, SheetLimitError)
   t.match((error as SheetLimitError).message, /merged cells stand for more than 60 values/)
+
+  // Ranges piled on the same rows with nothing to repeat still cost a look at each row they span.
+  const cells = Array.from({ length: 40 }, (_, i) => `<row r="${i + 1}"><c r="B${i + 1}"><v>${i}</v></c></row>`).join('')
+  const merged = handWritten({ sheets: [{ name: 'Register', xml: `<worksheet><sheetData>${cells}</sheetData><mergeCells>${'<mergeCell ref="A1:A40"/>'.repeat(10)}</mergeCells></worksheet>` }] })
+  const piled = await readWorkbook(merged, { maxCells: 300 }).then(
+    () => null,
+    (e: unknown) => e
+  )
+  t.type(piled, SheetLimitError, 'ten ranges over forty rows look at 400 rows, past a cap of 300')
+  t.equal((await readWorkbook(merged, { maxCells: 500 }))[0]!.rows.length, 40)
 })
 
 t.test('not an xlsx: a typed error, never a crash', async (t) => {

@@ -402,6 +402,10 @@ function cellValue(cell: CellState, context: SheetContext, inlineText: string | 
  * like any other for the upload's cap on values (`usage`), so merges cannot be used to multiply a file.
  */
 function readMergedCells(rows: SheetRow[], merges: MergedRange[], sheet: string, limits: SheetLimits, usage: SheetUsage): void {
+  // Each row a range spans is looked at once per range: ranges piled on the same rows (Excel never
+  // writes them; a hostile file may) are bounded by what the same number of values would cost.
+  let visits = 0
+  const tooMany = () => new SheetLimitError(`Sheet "${sheet}": its merged cells stand for more than ${count(limits.maxCells)} values.`, 'maxCells', limits.maxCells)
   for (const range of merges) {
     let low = 0
     let high = rows.length
@@ -413,10 +417,11 @@ function readMergedCells(rows: SheetRow[], merges: MergedRange[], sheet: string,
     let value: Cell = null
     for (let r = low; r < rows.length && rows[r]!.number <= range.bottom; r++) {
       const row = rows[r]!
+      if (++visits > limits.maxCells) throw tooMany()
       if (row.number === range.top) value = row.cells.find((cell) => cell.column === range.left)?.value ?? null
       row.cells = row.cells.filter((cell) => cell.column < range.left || cell.column > range.right || (row.number === range.top && cell.column === range.left))
       if (row.number === range.top || value === null || row.cells.length === 0) continue
-      if (++usage.cells > limits.maxCells) throw new SheetLimitError(`Sheet "${sheet}": its merged cells stand for more than ${count(limits.maxCells)} values.`, 'maxCells', limits.maxCells)
+      if (++usage.cells > limits.maxCells) throw tooMany()
       const at = row.cells.findIndex((cell) => cell.column > range.left)
       row.cells.splice(at === -1 ? row.cells.length : at, 0, { column: range.left, value })
     }
