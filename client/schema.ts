@@ -2478,7 +2478,7 @@ export interface components {
                 /** @description Each finding already on record that the import changed (or would change), with the fields it changed; the first 10,000. */
                 changedFindings: {
                     reference: string;
-                    fields: string[];
+                    fields: ("kind" | "title" | "text" | "scope" | "inspection" | "parent" | "deadlineText" | "dueDate" | "forceLead" | "deliveryLead" | "governanceGroup" | "status" | "closedVia" | "statusNote" | "portalStatus" | "portalNote" | "supersededBy" | "questions" | "actions")[];
                 }[];
             } | null;
             /** @description Every problem found (the first 500); empty when valid. */

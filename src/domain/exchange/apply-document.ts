@@ -23,7 +23,7 @@ const tally = (): Tally => ({ created: 0, updated: 0, unchanged: 0 })
 /** A finding on record that the import changed, and which of its fields (as the API names them). */
 export interface FindingChanged {
   reference: string
-  fields: string[]
+  fields: ChangedField[]
 }
 
 export interface ApplyReport {
@@ -40,10 +40,51 @@ export interface ApplyReport {
 /** How many changed findings a report names: enough for any register a force keeps. */
 export const CHANGED_FINDINGS_LISTED = 10_000
 
-/** A column of the findings table as the API names the field: inspection_id -> inspection, due_date -> dueDate. */
-const fieldName = (column: string) => column.replace(/_id$/, '').replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())
-/** Columns the import keeps that are not fields of their own (whether the due date was worked out from the words). */
-const UNLISTED_COLUMNS: ReadonlySet<string> = new Set(['due_date_resolved'])
+/** The fields of a finding an import can change, as the API names them (`changedFindings`). */
+export const CHANGED_FIELDS = [
+  'kind',
+  'title',
+  'text',
+  'scope',
+  'inspection',
+  'parent',
+  'deadlineText',
+  'dueDate',
+  'forceLead',
+  'deliveryLead',
+  'governanceGroup',
+  'status',
+  'closedVia',
+  'statusNote',
+  'portalStatus',
+  'portalNote',
+  'supersededBy',
+  'questions',
+  'actions'
+] as const
+type ChangedField = (typeof CHANGED_FIELDS)[number]
+
+/** Each column an import writes, as the field the API shows it in; null for one that is no field of its own (whether the due date was worked out). */
+const FIELD_OF_COLUMN: Record<keyof importRepo.FindingImportValues, ChangedField | null> = {
+  kind: 'kind',
+  title: 'title',
+  text: 'text',
+  scope: 'scope',
+  inspection_id: 'inspection',
+  parent_id: 'parent',
+  deadline_text: 'deadlineText',
+  due_date: 'dueDate',
+  due_date_resolved: null,
+  force_lead: 'forceLead',
+  delivery_lead: 'deliveryLead',
+  governance_group_id: 'governanceGroup',
+  status: 'status',
+  closed_via: 'closedVia',
+  status_note: 'statusNote',
+  portal_status: 'portalStatus',
+  portal_note: 'portalNote',
+  superseded_by_id: 'supersededBy'
+}
 
 const pick = <T extends object>(row: T, keys: string[]) => Object.fromEntries(keys.map((k) => [k, row[k as keyof T]]))
 const byQuestion = (a: { framework: string; ref: string }, b: { framework: string; ref: string }) =>
@@ -390,7 +431,8 @@ class Application {
       }
       changes.push({ id, before, values, questions, actions, actionsChanged: !same(currentActions, actions) })
       if (before && this.report.changedFindings.length < CHANGED_FINDINGS_LISTED) {
-        const fields = Object.keys(values).filter((key) => !UNLISTED_COLUMNS.has(key) && !same(current![key], values[key as keyof typeof values])).map(fieldName)
+        const columns = Object.keys(values) as Array<keyof importRepo.FindingImportValues>
+        const fields = columns.filter((key) => !same(current![key], values[key])).flatMap((key) => FIELD_OF_COLUMN[key] ?? [])
         if (!same(beforeQuestions, questions)) fields.push('questions')
         if (!same(currentActions, actions)) fields.push('actions')
         this.report.changedFindings.push({ reference: f.reference, fields })

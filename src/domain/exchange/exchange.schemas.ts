@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import { ForceCode, ref } from '../../schemas/common.ts'
 import { Count, FreeText, INT32_MAX, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
-import { CHANGED_FINDINGS_LISTED } from './apply-document.ts'
+import { CHANGED_FIELDS, CHANGED_FINDINGS_LISTED } from './apply-document.ts'
 import { SHEET_SLUGS } from './register-sheets.ts'
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const
@@ -55,7 +55,7 @@ export const ImportResultSchema = Type.Object(
           changedFindings: Type.Array(
             Type.Object({
               reference: FreeText(MAX_LENGTH.reference),
-              fields: Type.Array(Type.String({ maxLength: 40, description: 'A field of the finding as the API names it, or `actions` or `questions`.' }), { maxItems: 40 })
+              fields: Type.Array(Type.Enum(CHANGED_FIELDS, { description: 'A field of the finding as the API names it.' }), { maxItems: CHANGED_FIELDS.length })
             }),
             {
               maxItems: CHANGED_FINDINGS_LISTED,
