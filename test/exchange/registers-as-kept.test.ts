@@ -137,6 +137,13 @@ t.test('a real "Target date" column: dates in every form are due dates, words ar
   ]
   for (const [reference, dueDate, deadlineText] of expected) t.match(await finding(reference), { dueDate, deadlineText }, reference)
 
+  // The export keeps the words and shows the date worked out from them beside, for a person to filter by.
+  const csv = (await request({ method: 'GET', url: '/v1/exports/register?force=cleveland&format=csv&sheet=findings' })).body.split('\r\n')
+  const header = csv[0]!.split(',')
+  const row = csv.find((line) => line.startsWith('TD-4,'))!.split(',')
+  const cell = (name: string) => row[header.indexOf(name)]
+  t.same([cell('Deadline'), cell('Due date'), cell('Worked-out due date')], ['By October 2018', '', '2018-10-31'])
+
   // A deadline-text column that holds a date written out: the date is the due date, the words kept.
   const text = await upload('Reference,Type,Text,Deadline\r\nTD-8,AFI,Text.,31/12/2024\r\n', 'force=cleveland', 'register.csv')
   t.equal(text.json().valid, true, text.body)

@@ -29,8 +29,8 @@ import { IMPORT_RESULT_LIMITS } from './exchange.schemas.ts'
 import { clip } from '../../schemas/limits.ts'
 
 export async function exportWorkbook(db: Db, force: string): Promise<Buffer> {
-  const { doc, findingTimes } = await exportRegister(db, force)
-  const rows = documentRows(doc, findingTimes)
+  const { doc, findingAside } = await exportRegister(db, force)
+  const rows = documentRows(doc, findingAside)
   return writeWorkbook(
     REGISTER_SHEETS.map((spec) => {
       const { columns, cells } = sheetCells(spec, rows.get(spec) ?? [], 'xlsx')

@@ -8,13 +8,22 @@ type Review = NonNullable<DocumentFinding['reviews']>[number]
 
 type Lookup = (id: string | null) => string | null
 
-/** When a finding was created and last changed: shown beside it in a spreadsheet, not part of the document (an import sets its own). */
-export interface FindingTimes {
+/**
+ * What a spreadsheet shows beside a finding but the document leaves out: when it was created and last
+ * changed (an import sets its own), and the due date worked out from its deadline's words (an import
+ * works it out again, so the document carries only a date set by hand).
+ */
+export interface FindingAside {
   createdAt: string
   updatedAt: string
+  dueDateWorkedOut: string | null
 }
 
-const timesOf = (f: FindingRow): FindingTimes => ({ createdAt: f.created_at.toISOString(), updatedAt: f.updated_at.toISOString() })
+const asideOf = (f: FindingRow): FindingAside => ({
+  createdAt: f.created_at.toISOString(),
+  updatedAt: f.updated_at.toISOString(),
+  dueDateWorkedOut: f.due_date_resolved ? f.due_date : null
+})
 
 /** A finding's own fields as the document holds them: links by reference, key and name, not by id. */
 export function documentFinding(f: FindingRow, referenceOf: Lookup, inspectionKeyOf: Lookup, groupNameOf: Lookup) {
@@ -52,7 +61,7 @@ const STREAM_PAGE = 500
 export async function* streamFindings(
   db: Executor,
   force: string
-): AsyncGenerator<Array<ReturnType<typeof documentFinding> & FindingTimes & { inspectionTitle: string | null }>> {
+): AsyncGenerator<Array<ReturnType<typeof documentFinding> & FindingAside & { inspectionTitle: string | null }>> {
   const [groups, inspections] = await Promise.all([
     db.selectFrom('governance_groups').select(['id', 'name']).where('force_code', '=', force).execute(),
     db.selectFrom('inspections').select(['id', 'key', 'title']).where('force_code', '=', force).execute()
@@ -73,7 +82,7 @@ export async function* streamFindings(
     if (page.length === 0) return
     yield page.map((f) => {
       const referenceOf: Lookup = (id) => (id === null ? null : id === f.parent_id ? f.parent_reference : f.successor_reference)
-      return { ...documentFinding(f, referenceOf, from(inspectionKey), from(groupName)), inspectionTitle: from(inspectionTitle)(f.inspection_id), ...timesOf(f) }
+      return { ...documentFinding(f, referenceOf, from(inspectionKey), from(groupName)), inspectionTitle: from(inspectionTitle)(f.inspection_id), ...asideOf(f) }
     })
     if (page.length < STREAM_PAGE) return
     after = page.at(-1)!.reference
@@ -92,7 +101,7 @@ export async function exportDocument(db: Executor, force: string): Promise<Regis
 }
 
 /** The document as exportDocument gives it, and each finding's times (by reference) for the workbook to show beside it. */
-export async function exportRegister(db: Executor, force: string): Promise<{ doc: RegisterDocument; findingTimes: Map<string, FindingTimes> }> {
+export async function exportRegister(db: Executor, force: string): Promise<{ doc: RegisterDocument; findingAside: Map<string, FindingAside> }> {
   const [groups, inspections, findings] = await Promise.all([
     db.selectFrom('governance_groups').selectAll().where('force_code', '=', force).orderBy('name').execute(),
     db.selectFrom('inspections').selectAll().where('force_code', '=', force).orderBy('key').execute(),
@@ -180,5 +189,5 @@ export async function exportRegister(db: Executor, force: string): Promise<{ doc
       )
     }))
   }
-  return { doc, findingTimes: new Map(findings.map((f) => [f.reference, timesOf(f)])) }
+  return { doc, findingAside: new Map(findings.map((f) => [f.reference, asideOf(f)])) }
 }

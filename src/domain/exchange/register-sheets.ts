@@ -19,7 +19,7 @@ import { groupBy } from '../shared/group-by.ts'
 import type { ColumnSpec, ParsedSheet, SheetSpec } from './sheets/layout.ts'
 import { type Cell, formatCell } from './sheets/layout.ts'
 import type { DeadlineValue } from './sheets/values.ts'
-import type { FindingTimes } from './export-document.ts'
+import type { FindingAside } from './export-document.ts'
 import { DOCUMENT_FORMAT, type DocumentFinding, type RegisterDocument } from './register-document.ts'
 
 /**
@@ -73,6 +73,8 @@ export const FINDINGS_SHEET: SheetSpec = {
     col('deadlineText', 'Deadline', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Deadline text', 'Timescale', 'Timescales'] }),
     // Registers write words where they have no date ("TBC", "By October 2018"): those become the deadline's words.
     col('dueDate', 'Due date', 'deadline', { maxLength: MAX_LENGTH.name, aliases: ['Due', 'Target date', 'Completion date', 'Due by', 'Target completion date', 'Target'] }),
+    // The date an export works out from the deadline's words, for a person filtering by date; never read back.
+    col('dueDateWorkedOut', 'Worked-out due date', 'date', { exportOnly: true }),
     col('forceLead', 'Force lead', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Chief officer lead', 'Strategic lead', 'Lead'] }),
     col('deliveryLead', 'Delivery lead', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Local delivery lead', 'Action owner', 'Owner'] }),
     col('governanceGroup', 'Governance group', 'text', { maxLength: MAX_LENGTH.name, aliases: ['Board', 'Group', 'Governance board', 'Monitoring group', 'Governance'] }),
@@ -269,15 +271,15 @@ export function findingSheetRow(f: Omit<DocumentFinding, 'actions' | 'updates' |
 /**
  * The document as rows of each sheet, keyed by column key, with the export-only columns filled in:
  * names beside keys from the document itself, and when each finding was created and last updated
- * from `findingTimes` (by reference; the document does not carry them).
+ * and the due date worked out from the deadline from `findingAside` (by reference; the document does not carry them).
  */
-export function documentRows(doc: RegisterDocument, findingTimes: ReadonlyMap<string, FindingTimes> = new Map()): Map<SheetSpec, Row[]> {
+export function documentRows(doc: RegisterDocument, findingAside: ReadonlyMap<string, FindingAside> = new Map()): Map<SheetSpec, Row[]> {
   const findings = doc.findings
   const inspectionTitle = new Map(doc.inspections.map((i) => [i.key, i.title]))
   const updates = findings.flatMap((f) => (f.updates ?? []).map((u) => ({ finding: f.reference, update: u })))
   const ongoing = updates.flatMap(({ finding, update }) => (update.ongoingActions ?? []).map((action) => ({ finding, update, action })))
   return new Map<SheetSpec, Row[]>([
-    [FINDINGS_SHEET, findings.map((f) => ({ ...findingSheetRow(f), inspectionTitle: f.inspection ? (inspectionTitle.get(f.inspection) ?? null) : null, ...findingTimes.get(f.reference) }))],
+    [FINDINGS_SHEET, findings.map((f) => ({ ...findingSheetRow(f), inspectionTitle: f.inspection ? (inspectionTitle.get(f.inspection) ?? null) : null, ...findingAside.get(f.reference) }))],
     [ACTIONS_SHEET, findings.flatMap((f) => (f.actions ?? []).map((a, i) => ({ finding: f.reference, position: i + 1, text: a.text, status: a.status ?? 'open' })))],
     [INSPECTIONS_SHEET, doc.inspections],
     [MILESTONES_SHEET, doc.inspections.flatMap((i) => (i.milestones ?? []).map((m) => ({ ...m, inspection: i.key, inspectionTitle: i.title })))],
