@@ -232,3 +232,15 @@ t.test('several tables on one sheet, each titled by its kind, and a totals row a
   t.match(await finding('TB-AFI1'), { kind: 'area_for_improvement', forceLead: 'Supt Standards' })
   t.match(await finding('TB-AFI2'), { kind: 'area_for_improvement' })
 })
+
+t.test('one round of corrections: a refused value does not hide what is wrong with the links between rows', async (t) => {
+  const csv = ['Reference,Type,Recommendation,Board,Parent', 'ONE-1,Suggestion,Text one.,,', 'ONE-2,AFI,Text two.,No such board,', 'ONE-3,Rec,Text three.,,ONE-2'].join('\r\n')
+  const res = await upload(csv, 'force=cleveland&dryRun=true', 'register.csv')
+  t.match(res.json(), { valid: false, changes: null })
+  t.match(res.json().problems, [
+    { row: 2, field: 'kind', message: /Suggestion/ },
+    { row: 3, field: 'governanceGroup', message: /No such board is not a group/ },
+    { row: 4, field: 'parent', message: /ONE-2 is not a cause of concern/ }
+  ])
+  t.equal(res.json().problems.length, 3)
+})

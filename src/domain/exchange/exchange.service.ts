@@ -158,7 +158,14 @@ export async function importRegister(
         problems.push(...built.problems)
         warnings.push(...built.warnings)
         const shape = shapeProblems(built.doc)
-        if (shape.length > 0 || problems.length > 0) throw new LocatedProblems([...problems, ...shape.map((p) => locate(p.path, p.message, built.origins))])
+        if (shape.length > 0) throw new LocatedProblems([...problems, ...shape.map((p) => locate(p.path, p.message, built.origins))])
+        if (problems.length > 0) {
+          // Values were refused: the links between the rows are checked all the same, so that one round
+          // of corrections is enough (a cell that already has its problem gets no second one).
+          const seen = new Set(problems.map((p) => `${p.sheet}|${p.row}|${p.field}`))
+          const links = referenceProblems(built.doc).map((p) => locate(p.path, p.message, built.origins))
+          throw new LocatedProblems([...problems, ...links.filter((p) => !seen.has(`${p.sheet}|${p.row}|${p.field}`))])
+        }
         return apply(trx, actor, built.doc, (p) => locate(p.path, p.message, built.origins), options)
       }
       const data = (input as { data: unknown }).data
