@@ -168,9 +168,17 @@ t.test('a sheet of any name is read by its header, and two alike are a problem n
   const named = new ExcelJS.Workbook()
   named.addWorksheet('Findings').addRows([['Reference', 'Kind', 'Text'], ['NM-3', 'AFI', 'Three.']])
   named.addWorksheet('Copy').addRows([['Ref', 'Type', 'Recommendation'], ['NM-4', 'AFI', 'Four.']])
-  const kept = await upload(Buffer.from(await named.xlsx.writeBuffer()), 'force=cleveland&dryRun=true')
-  t.match(kept.json(), { valid: true, changes: { findings: { created: 1 } } })
-  t.match(kept.json().warnings, ['Sheet "Copy" looks like the Findings sheet, which "Findings" is already: ignored.'])
+  const second = await upload(Buffer.from(await named.xlsx.writeBuffer()), 'force=cleveland&dryRun=true')
+  t.match(second.json(), { valid: false, changes: null })
+  t.match(second.json().problems, [{ message: 'Sheet "Copy" looks like the Findings sheet, which "Findings" is already: put their rows on one sheet, or remove the one not to import.' }])
+
+  // A tracker of actions under no name is read as the Actions sheet, not as findings with a status.
+  const tracker = new ExcelJS.Workbook()
+  tracker.addWorksheet('Sheet1').addRows([['Ref', 'Action', 'Status'], ['461', 'Brief all staff', 'Done'], ['461', 'Audit 20 cases', 'Open']])
+  const actions = await upload(Buffer.from(await tracker.xlsx.writeBuffer()), 'force=cleveland&dryRun=true')
+  t.match(actions.json(), { valid: true, changes: { findings: { updated: 1 } } })
+  t.match(actions.json().warnings, ['Sheet "Sheet1" is read as the Actions sheet: its header (Ref, Action, Status) is a register\'s.'])
+  t.same(actions.json().changes.changedFindings, [{ reference: '461', fields: ['actions'] }])
 })
 
 t.test('a finding imported as closed is closed on the portal, unless the sheet says otherwise', async (t) => {
@@ -187,7 +195,15 @@ t.test('a finding imported as closed is closed on the portal, unless the sheet s
   t.match(await finding('CL-3'), { status: 'open', portalStatus: 'open' })
   const noPortal = await upload('Reference,Status\r\nCL-3,Closed\r\n', 'force=cleveland', 'register.csv')
   t.equal(noPortal.json().valid, true, noPortal.body)
+  t.match(noPortal.json().warnings, ['Sheet "register", row 2: CL-3 is closed by this import (it was open).'])
   t.match(await finding('CL-3'), { status: 'closed', portalStatus: 'closed' })
+
+  // A sheet that does not give the status leaves the portal alone, even for a finding closed and
+  // still open on the portal (say, one waiting for the inspectorate's sign-off).
+  const leads = await upload('Reference,Force lead\r\nCL-2,ACC New Lead\r\n', 'force=cleveland', 'register.csv')
+  t.equal(leads.json().valid, true, leads.body)
+  t.same(leads.json().changes.changedFindings, [{ reference: 'CL-2', fields: ['forceLead'] }])
+  t.match(await finding('CL-2'), { status: 'closed', portalStatus: 'open', forceLead: 'ACC New Lead' })
 })
 
 t.test('the import report names the fields a sheet changed on each finding already on record', async (t) => {
@@ -243,4 +259,22 @@ t.test('one round of corrections: a refused value does not hide what is wrong wi
     { row: 4, field: 'parent', message: /ONE-2 is not a cause of concern/ }
   ])
   t.equal(res.json().problems.length, 3)
+})
+
+t.test('what a sheet does not say, it leaves alone: actions, kinds, and rows beyond a table', async (t) => {
+  const before = await actionsOf('ACT-1')
+  t.ok(before.length > 0)
+  const emptyAction = await upload('Ref,Owner,Action\r\nACT-1,DCI Other,\r\n', 'force=cleveland', 'register.csv')
+  t.equal(emptyAction.json().valid, true, emptyAction.body)
+  t.strictSame(await actionsOf('ACT-1'), before, 'an empty Action cell keeps the actions on record')
+
+  // A title naming a kind gives new findings their kind, never changes one on record.
+  const titled = await upload('HMICFRS Recommendations Register\r\nRef,Force lead\r\nTD-1,ACC X\r\n', 'force=cleveland', 'register.csv')
+  t.equal(titled.json().valid, true, titled.body)
+  t.match(await finding('TD-1'), { kind: 'area_for_improvement', forceLead: 'ACC X' })
+
+  // An action-only row under a totals row or a new header continues nothing.
+  const orphan = await upload(['Ref,Type,Recommendation,Action', 'ORP-1,AFI,Text.,First', 'Total,,,', ',,,Stray'].join('\r\n'), 'force=cleveland&dryRun=true', 'register.csv')
+  t.match(orphan.json(), { valid: false })
+  t.match(orphan.json().problems, [{ row: 4, field: 'reference', message: /empty/ }])
 })

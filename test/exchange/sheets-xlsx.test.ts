@@ -190,8 +190,28 @@ t.test('merged cells count as the values they stand for', async (t) => {
     () => null,
     (e: unknown) => e
   )
-  t.type(piled, SheetLimitError, 'ten ranges over forty rows look at 400 rows, past a cap of 300')
-  t.equal((await readWorkbook(merged, { maxCells: 500 }))[0]!.rows.length, 40)
+  t.type(piled, SheetLimitError, 'ten ranges over forty rows of one value look at 800 cells, past a cap of 300')
+  t.equal((await readWorkbook(merged, { maxCells: 1000 }))[0]!.rows.length, 40)
+})
+
+t.test('rows written again and again, or sheets sharing one part, cost what they hold, not their square', async (t) => {
+  // Each <row r="1"> again: the cells gather on row 1 (the later value of a cell wins), in time that grows with the rows.
+  const again = handWritten({ sheets: [{ name: 'Findings', rows: '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>'.repeat(40_000) }] })
+  const [table] = await readWorkbook(again)
+  t.strictSame(table!.rows.map((row) => [row.number, row.cells.length]), [[1, 2]])
+
+  const RELS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+  const sheets = Array.from({ length: 3 }, (_, i) => `<sheet name="S${i}" sheetId="${i + 1}" r:id="rId1"/>`).join('')
+  const shared = zip([
+    { name: 'xl/workbook.xml', data: Buffer.from(`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${RELS}"><sheets>${sheets}</sheets></workbook>`) },
+    { name: 'xl/_rels/workbook.xml.rels', data: Buffer.from(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`) },
+    { name: 'xl/worksheets/sheet1.xml', data: Buffer.from('<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>') }
+  ])
+  const error = await readWorkbook(shared).then(
+    () => null,
+    (e: unknown) => e
+  )
+  t.type(error, WorkbookReadError, 'several sheets on one part: a damaged workbook')
 })
 
 t.test('not an xlsx: a typed error, never a crash', async (t) => {

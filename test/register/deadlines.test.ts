@@ -27,7 +27,12 @@ t.test('a deadline as registers write it resolves to the date it means', async (
     ['31/02/2021', null, null],
     ['May', null, null],
     ['Octember 2018', null, null],
-    ['By October 1850', null, null]
+    ['By October 1850', null, null],
+    // Periods past the years a register holds, or numbers no deadline has, are words, never a crash.
+    ['Within 9999 years', '2021-01-15', null],
+    ['Within 99999999999 days', '2021-01-15', null],
+    ['Within 300000 years', '2021-01-15', null],
+    ['Within 79 years', '2021-01-15', '2100-01-15']
   ]
   for (const [text, published, expected] of cases) t.equal(resolveDeadline(text, published), expected, `${text} (published ${published ?? 'no date'})`)
   t.equal(resolveDeadline(null, null), null)

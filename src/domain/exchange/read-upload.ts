@@ -55,12 +55,13 @@ async function tablesOf(files: UploadedFile[], limits: SheetLimits): Promise<Tab
  * the kind of sheet its header names most columns of, where that kind has no sheet yet and no other
  * sheet looks the same. Says what it did, and why a sheet it could not place was left.
  */
-function matchByHeader(tables: Table[], matched: Map<string, Table>, unknown: string[]): { warnings: string[]; problems: string[] } {
+function matchByHeader(tables: Table[], matched: Map<string, Table>): { warnings: string[]; problems: string[] } {
   const warnings: string[] = []
   const problems: string[] = []
   const candidates = new Map<SheetSpec, Array<{ table: Table; headers: string[] }>>()
-  for (const name of unknown) {
-    const table = tables.find((candidate) => candidate.name === name)!
+  const claimed = new Set(matched.values())
+  for (const table of tables.filter((candidate) => !claimed.has(candidate))) {
+    const name = table.name
     const best = likenesses(REGISTER_SHEETS, table)[0]
     if (!best) {
       warnings.push(`Sheet "${name}" is not part of a register and was ignored: no header row a register's sheet has was found in it.`)
@@ -72,7 +73,8 @@ function matchByHeader(tables: Table[], matched: Map<string, Table>, unknown: st
     const named = matched.get(spec.name)
     const list = tablesLike.map(({ table }) => `"${table.name}"`).join(', ')
     if (named) {
-      warnings.push(`Sheet${tablesLike.length > 1 ? 's' : ''} ${list} look${tablesLike.length > 1 ? '' : 's'} like the ${spec.name} sheet, which "${named.name}" is already: ignored.`)
+      // Two sheets of findings (a second tab of AFIs, an archive under the same name): a choice only the person can make.
+      problems.push(`Sheet${tablesLike.length > 1 ? 's' : ''} ${list} look${tablesLike.length > 1 ? '' : 's'} like the ${spec.name} sheet, which "${named.name}" is already: put their rows on one sheet, or remove the one not to import.`)
     } else if (tablesLike.length > 1) {
       problems.push(`Sheets ${list} all look like the ${spec.name} sheet by their headers: name the one to import "${spec.name}" (or remove the others).`)
     } else {
@@ -91,8 +93,8 @@ function matchByHeader(tables: Table[], matched: Map<string, Table>, unknown: st
  */
 export async function readUpload(files: UploadedFile[], limits: SheetLimits = DEFAULT_LIMITS): Promise<UploadReading> {
   const tables = await tablesOf(files, limits)
-  const { matched, unknown } = matchSheets(REGISTER_SHEETS, tables)
-  const { warnings, problems } = matchByHeader(tables, matched, unknown)
+  const { matched } = matchSheets(REGISTER_SHEETS, tables)
+  const { warnings, problems } = matchByHeader(tables, matched)
   // One CSV file whatever its name and header: the findings, as most registers are a single list
   // (its header's problems then say what is missing).
   if (matched.size === 0 && problems.length === 0 && tables.length === 1 && files.length === 1 && !isWorkbook(files[0]!.data)) {

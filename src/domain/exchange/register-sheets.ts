@@ -412,9 +412,14 @@ function actionOfRow(values: Row, first: { values: Row; origin: Origin }, origin
   const text = values.action as string
   const status = (values.actionStatus as 'open' | 'done' | null) ?? 'open'
   if (details.length === 0) return { action: { text, status }, warning: null }
+  const which = details.map((d) => d.split(':')[0]).join(', ')
+  const withDetails = `${text} (${details.join('; ')})`
+  if (withDetails.length > MAX_LENGTH.description) {
+    return { field: 'action', problem: `The action of row ${origin.row} gives its own ${which}, which with its text are more than the ${MAX_LENGTH.description.toLocaleString('en-GB')} characters an action holds: shorten the action` }
+  }
   return {
-    action: { text: `${text} (${details.join('; ')})`, status },
-    warning: `Sheet "${origin.sheet}", row ${origin.row}: an action of ${reference} whose ${details.map((d) => d.split(':')[0]).join(', ')} differ from the finding's; kept in the action's text.`
+    action: { text: withDetails, status },
+    warning: `Sheet "${origin.sheet}", row ${origin.row}: an action of ${reference} whose ${which} differ from the finding's; kept in the action's text.`
   }
 }
 
@@ -534,8 +539,8 @@ export function sheetsToDocument(
       continue
     }
     firstRows.set(reference, { values, origin })
-    // A table titled "Areas for improvement" says the kind of the findings in it that do not.
-    if (!values.kind && section !== undefined) {
+    // A table titled "Areas for improvement" says the kind of the new findings in it that do not.
+    if (!values.kind && section !== undefined && !byReference.has(reference)) {
       const kind = kindOfTitle(section)
       if (kind) {
         values.kind = kind
@@ -563,7 +568,10 @@ export function sheetsToDocument(
     if (values.portalStatus) finding.portalStatus = values.portalStatus as DocumentFinding['portalStatus']
     // Closed in the register and open on the portal is a discrepancy the sheet never had: a finding
     // the sheet closes is closed on the portal too, unless the sheet gives its portal status.
-    else if (values.status !== statusBefore && CLOSING_STATUSES.has(finding.status) && finding.portalStatus === 'open') finding.portalStatus = 'closed'
+    else if (values.status && values.status !== statusBefore && CLOSING_STATUSES.has(finding.status) && finding.portalStatus === 'open') finding.portalStatus = 'closed'
+    if (values.status && values.status !== statusBefore && statusBefore !== undefined && CLOSING_STATUSES.has(finding.status)) {
+      warnings.push(`Sheet "${origin.sheet}", row ${origin.row}: ${reference} is ${finding.status} by this import (it was ${statusBefore.replaceAll('_', ' ')}).`)
+    }
     if (has(values, 'dueDate')) {
       const warning = readDueDate(finding, values, origin, publishedOn)
       if (warning) warnings.push(warning)
@@ -577,9 +585,11 @@ export function sheetsToDocument(
       }
     }
     if (takesActions) sheetActions.set(finding, values.action ? [{ text: values.action as string, status: (values.actionStatus as 'open' | 'done' | null) ?? 'open' }] : [])
+
     origins.set(at(finding), origin)
   }
-  for (const [finding, actions] of sheetActions) finding.actions = actions
+  // Actions given replace the finding's; a finding whose rows give none keeps those on record.
+  for (const [finding, actions] of sheetActions) if (actions.length > 0) finding.actions = actions
 
   const actionRows = records(ACTIONS_SHEET)
   const listed = new Map<DocumentFinding, Array<{ position: number; text: string; status: 'open' | 'done' }>>()

@@ -37,10 +37,14 @@ export function resolveDeadline(deadlineText: string | null | undefined, publish
     const year = Number(month[2])
     if (number !== null && month[1]!.length >= 3 && year >= EARLIEST_YEAR && year <= LATEST_YEAR) return isoDate(year, number, 0)
   }
-  const within = /^within (\d+|[a-z-]+)\s+(days?|weeks?|months?|years?)$/.exec(text)
+  const within = /^within (\d{1,4}|[a-z-]+)\s+(days?|weeks?|months?|years?)$/.exec(text)
   if (within && publishedOn) {
     const amount = /^\d+$/.test(within[1]!) ? Number(within[1]) : NUMBERS[within[1]!]
-    if (amount !== undefined) return addPeriod(publishedOn, amount, within[2]!)
+    if (amount === undefined) return null
+    // A period that ends past the years a register holds is a slip, not a date ("within 9999 years").
+    const date = addPeriod(publishedOn, amount, within[2]!)
+    const year = Number(date.slice(0, 4))
+    return /^\d{4}-/.test(date) && year >= EARLIEST_YEAR && year <= LATEST_YEAR ? date : null
   }
   return null
 }

@@ -70,6 +70,8 @@ export interface ParsedSheet {
 const HEADER_SEARCH_ROWS = 20
 /** How much of a value a message quotes. */
 const QUOTE_LENGTH = 60
+/** Unknown headers listed per sheet: a sheet with more has not been laid out as a register at all. */
+const MAX_UNKNOWN_HEADERS = 200
 /** Notes on rows read otherwise than as records, per sheet: past these a sheet has a pattern the first ones show. */
 const MAX_NOTES = 20
 /** A row that sums up the rows above it rather than being one: "Total", "Totals:", "Grand total". */
@@ -94,6 +96,19 @@ function stem(word: string): string {
  * and "recNo" are one, as are "Actions" and "action".
  */
 export function normaliseName(text: string): string {
+  let name = normalised.get(text)
+  if (name === undefined) {
+    if (normalised.size >= NORMALISED_KEPT) normalised.clear()
+    normalised.set(text, (name = normaliseAnew(text)))
+  }
+  return name
+}
+
+/** Headers and sheet names repeat (every sheet's header is looked at for every kind of sheet): each is worked out once. */
+const normalised = new Map<string, string>()
+const NORMALISED_KEPT = 10_000
+
+function normaliseAnew(text: string): string {
   const unbracketed = text.replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
   return (unbracketed.trim() === '' ? text : unbracketed)
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -175,7 +190,9 @@ export function likenesses(specs: SheetSpec[], table: Table): Array<{ spec: Shee
     const row = table.rows[at]!
     found.push({ spec, headers: row.cells.filter((cell) => columnFor(spec, cell.value) !== undefined).map((cell) => headerText(cell.value)!) })
   }
-  return found.sort((a, b) => b.headers.length - a.headers.length)
+  // The kind whose columns the header names most; on a tie, the one it names more of (Ref, Action and
+  // Status are most of an Actions sheet and a little of a Findings sheet).
+  return found.sort((a, b) => b.headers.length - a.headers.length || b.headers.length / b.spec.columns.length - a.headers.length / a.spec.columns.length)
 }
 
 interface HeaderLayout {
@@ -237,7 +254,10 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
   }
 
   const header = rows[headerIndex]!
-  let { columns, unknownHeaders } = readHeader(spec, header, problem)
+  const layout = readHeader(spec, header, problem)
+  let columns = layout.columns
+  // Unknown headers, each once, however many tables repeat them; a warning a header, so a bounded few.
+  const unknown = new Set(layout.unknownHeaders.slice(0, MAX_UNKNOWN_HEADERS))
   // Column key -> header as written: a later table's header adds to the first's, never replaces it.
   const headers: Record<string, string> = {}
   const keep = (layout: Map<number, { spec: ColumnSpec; header: string }>) => {
@@ -257,6 +277,7 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
   const isHeader = (r: number) => r > headerIndex && isHeaderRow(spec, rows[r]!)
   const titleAbove = (r: number) => (r > 0 && rows[r - 1]!.cells.length === 1 ? (cellText(rows[r - 1]!.cells[0]!.value) ?? undefined) : undefined)
   let section = titleAbove(headerIndex)
+  let boundary = 0
   const tables: ParsedSheet['tables'] = [{ headerRow: header.number, title: section ?? null }]
   for (let r = headerIndex + 1; r < rows.length; r++) {
     const row = rows[r]!
@@ -264,10 +285,11 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
       const next = readHeader(spec, row, problem)
       columns = next.columns
       keep(columns)
-      unknownHeaders = [...new Set([...unknownHeaders, ...next.unknownHeaders])]
+      for (const text of next.unknownHeaders) if (unknown.size < MAX_UNKNOWN_HEADERS) unknown.add(text)
       named = new Set(row.cells.filter((cell) => headerText(cell.value) !== null).map((cell) => cell.column))
       section = titleAbove(r)
       tables.push({ headerRow: row.number, title: section ?? null })
+      boundary = records.length
       note(`row ${row.number} starts another table${section === undefined ? '' : `, titled "${clip(section)}" (row ${rows[r - 1]!.number})`}, read with its own header`)
       continue
     }
@@ -276,6 +298,7 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
     }
     const first = cellText(row.cells[0]?.value ?? null)
     if (first !== null && TOTALS.test(first)) {
+      boundary = records.length
       note(`row ${row.number} ("${clip(first)}") is a totals row and was skipped`)
       continue
     }
@@ -286,7 +309,8 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
     }
     const filled = [...cells].filter(([, cell]) => cellText(cell) !== null).map(([index]) => columns.get(index)!.spec)
     if (filled.length === 0) continue
-    const above = records.at(-1)
+    // A row continues only a record of its own table: never across a header or a totals row.
+    const above = records.length > boundary ? records.at(-1) : undefined
     const continuation = above !== undefined && filled.some((column) => column.continues) && !filled.some((column) => column.required)
     const values: Record<string, unknown> = {}
     for (const [index, { spec: column, header: name }] of columns) {
@@ -305,7 +329,7 @@ export function parseSheet(spec: SheetSpec, rows: SheetRow[], sheetName: string 
     records.push(continuation ? { row: row.number, values, continues: above.continues ?? above.row } : { row: row.number, values })
   }
   const unnamed = [...headerless].sort((a, b) => a - b).map((index) => `Column ${columnLetters(index)} (no header)`)
-  return { sheet: sheetName, records, problems, ignoredColumns: [...unknownHeaders, ...unnamed], headers, notes, tables }
+  return { sheet: sheetName, records, problems, ignoredColumns: [...unknown, ...unnamed], headers, notes, tables }
 }
 
 /**

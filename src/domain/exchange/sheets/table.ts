@@ -61,9 +61,11 @@ export const DEFAULT_LIMITS: SheetLimits = {
 /** What one upload has used of its limits so far: shared by the files of an upload, so the caps hold for it as a whole. */
 export interface SheetUsage {
   cells: number
+  /** Cells looked at while reading merged ranges, bounded as values are. */
+  mergeWork: number
 }
 
-export const newUsage = (): SheetUsage => ({ cells: 0 })
+export const newUsage = (): SheetUsage => ({ cells: 0, mergeWork: 0 })
 
 /** Excel refuses (or silently truncates) a cell holding more text than this. */
 export const MAX_CELL_TEXT = 32_767

@@ -403,8 +403,7 @@ function cellValue(cell: CellState, context: SheetContext, inlineText: string | 
  */
 function readMergedCells(rows: SheetRow[], merges: MergedRange[], sheet: string, limits: SheetLimits, usage: SheetUsage): void {
   // Each row a range spans is looked at once per range: ranges piled on the same rows (Excel never
-  // writes them; a hostile file may) are bounded by what the same number of values would cost.
-  let visits = 0
+  // writes them; a hostile file may) are bounded, upload-wide, by what as many values would cost.
   const tooMany = () => new SheetLimitError(`Sheet "${sheet}": its merged cells stand for more than ${count(limits.maxCells)} values.`, 'maxCells', limits.maxCells)
   for (const range of merges) {
     let low = 0
@@ -417,7 +416,9 @@ function readMergedCells(rows: SheetRow[], merges: MergedRange[], sheet: string,
     let value: Cell = null
     for (let r = low; r < rows.length && rows[r]!.number <= range.bottom; r++) {
       const row = rows[r]!
-      if (++visits > limits.maxCells) throw tooMany()
+      // Each look at a row costs what its cells do: counted for the whole upload, as values are.
+      usage.mergeWork += row.cells.length + 1
+      if (usage.mergeWork > limits.maxCells) throw tooMany()
       if (row.number === range.top) value = row.cells.find((cell) => cell.column === range.left)?.value ?? null
       row.cells = row.cells.filter((cell) => cell.column < range.left || cell.column > range.right || (row.number === range.top && cell.column === range.left))
       if (row.number === range.top || value === null || row.cells.length === 0) continue
@@ -431,7 +432,11 @@ function readMergedCells(rows: SheetRow[], merges: MergedRange[], sheet: string,
 /** Rows in order, a row's cells in order, a repeated coordinate taking the later value: a writer may not have kept to the order. */
 function ordered(rows: SheetRow[]): SheetRow[] {
   const byNumber = new Map<number, SheetCell[]>()
-  for (const row of rows) byNumber.set(row.number, [...(byNumber.get(row.number) ?? []), ...row.cells])
+  for (const row of rows) {
+    const cells = byNumber.get(row.number)
+    if (cells) for (const cell of row.cells) cells.push(cell)
+    else byNumber.set(row.number, [...row.cells])
+  }
   return [...byNumber]
     .sort((a, b) => a[0] - b[0])
     .map(([number, cells]) => ({ number, cells: [...new Map(cells.map((cell) => [cell.column, cell])).values()].sort((a, b) => a.column - b.column) }))
@@ -546,6 +551,8 @@ export async function readWorkbook(data: Buffer, limits: Partial<SheetLimits> = 
     const strings = await sharedStrings(archive, info.sharedStrings, caps)
     const dates = await dateStyles(archive, info.styles)
     const tables: Table[] = []
+    // Excel gives each sheet a part of its own; sheets sharing one would make a small file read many times.
+    if (new Set(info.sheets.map((sheet) => sheet.part)).size !== info.sheets.length) throw damaged()
     for (const sheet of info.sheets) {
       if (!archive.has(sheet.part)) throw damaged()
       tables.push(await readSheet(archive, sheet.part, { name: sheet.name, limits: caps, usage, strings, dates, date1904: info.date1904 }))
