@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.ts'
-import { type FindingRow, selectFindings } from '../findings/findings.repository.ts'
+import type { FindingRow } from '../findings/findings.repository.ts'
 import { groupBy } from '../shared/group-by.ts'
+import * as exportRepo from './export.repository.ts'
 import { DOCUMENT_FORMAT, type DocumentFinding, type RegisterDocument } from './register-document.ts'
 
 type Update = NonNullable<DocumentFinding['updates']>[number]
@@ -62,23 +63,14 @@ export async function* streamFindings(
   db: Executor,
   force: string
 ): AsyncGenerator<Array<ReturnType<typeof documentFinding> & FindingAside & { inspectionTitle: string | null }>> {
-  const [groups, inspections] = await Promise.all([
-    db.selectFrom('governance_groups').select(['id', 'name']).where('force_code', '=', force).execute(),
-    db.selectFrom('inspections').select(['id', 'key', 'title']).where('force_code', '=', force).execute()
-  ])
+  const { groups, inspections } = await exportRepo.namesOfForce(db, force)
   const groupName = new Map(groups.map((g) => [g.id, g.name]))
   const inspectionKey = new Map(inspections.map((i) => [i.id, i.key]))
   const inspectionTitle = new Map(inspections.map((i) => [i.id, i.title]))
   const from = (map: Map<string, string>): Lookup => (id) => (id === null ? null : (map.get(id) ?? null))
   let after: string | null = null
   for (;;) {
-    let query = selectFindings(db)
-      .leftJoin('findings as parent', 'parent.id', 'findings.parent_id')
-      .leftJoin('findings as successor', 'successor.id', 'findings.superseded_by_id')
-      .select(['parent.reference as parent_reference', 'successor.reference as successor_reference'])
-      .where('findings.force_code', '=', force)
-    if (after !== null) query = query.where('findings.reference', '>', after)
-    const page = await query.orderBy('findings.reference').limit(STREAM_PAGE).execute()
+    const page = await exportRepo.findingsPage(db, force, after, STREAM_PAGE)
     if (page.length === 0) return
     yield page.map((f) => {
       const referenceOf: Lookup = (id) => (id === null ? null : id === f.parent_id ? f.parent_reference : f.successor_reference)
@@ -102,26 +94,7 @@ export async function exportDocument(db: Executor, force: string): Promise<Regis
 
 /** The document as exportDocument gives it, and each finding's times (by reference) for the workbook to show beside it. */
 export async function exportRegister(db: Executor, force: string): Promise<{ doc: RegisterDocument; findingAside: Map<string, FindingAside> }> {
-  const [groups, inspections, findings] = await Promise.all([
-    db.selectFrom('governance_groups').selectAll().where('force_code', '=', force).orderBy('name').execute(),
-    db.selectFrom('inspections').selectAll().where('force_code', '=', force).orderBy('key').execute(),
-    selectFindings(db).where('findings.force_code', '=', force).orderBy('findings.reference').execute()
-  ])
-  const findingsOfForce = db.selectFrom('findings').select('id').where('force_code', '=', force)
-  const [actions, updates, reviews, ongoing, dates] = await Promise.all([
-    db.selectFrom('finding_actions').selectAll().where('finding_id', 'in', findingsOfForce).orderBy('position').execute(),
-    db.selectFrom('progress_updates').selectAll().where('finding_id', 'in', findingsOfForce).orderBy('created_at').orderBy('id').execute(),
-    db.selectFrom('reviews').selectAll().where('finding_id', 'in', findingsOfForce).orderBy('created_at').orderBy('id').execute(),
-    db.selectFrom('ongoing_actions').selectAll().where('finding_id', 'in', findingsOfForce).orderBy('created_at').orderBy('id').execute(),
-    db
-      .selectFrom('ongoing_action_dates as d')
-      .innerJoin('ongoing_actions as a', 'a.id', 'd.action_id')
-      .innerJoin('findings as f', 'f.id', 'a.finding_id')
-      .select(['d.id', 'd.action_id', 'd.expected_completion', 'd.reason', 'd.changed_at'])
-      .where('f.force_code', '=', force)
-      .orderBy('d.id')
-      .execute()
-  ])
+  const { groups, inspections, findings, actions, updates, reviews, ongoing, dates } = await exportRepo.registerOfForce(db, force)
 
   const groupName = new Map(groups.map((g) => [g.id, g.name]))
   const inspectionKey = new Map(inspections.map((i) => [i.id, i.key]))
