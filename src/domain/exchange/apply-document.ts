@@ -10,6 +10,7 @@ import { type FindingRow, unknownQuestions } from '../findings/findings.reposito
 import { toAction, toFinding } from '../findings/findings.service.ts'
 import * as forces from '../forces/forces.repository.ts'
 import * as frameworksRepository from '../frameworks/frameworks.repository.ts'
+import { type CHANGED_FIELDS, CHANGED_FINDINGS_LISTED } from './exchange.schemas.ts'
 import * as importRepo from './import.repository.ts'
 import { type DocumentFinding, type DocumentProblem, MAX_PROBLEMS, type RegisterDocument, RegisterDocumentError } from './register-document.ts'
 
@@ -37,31 +38,6 @@ export interface ApplyReport {
   changedFindings: FindingChanged[]
 }
 
-/** How many changed findings a report names: enough for any register a force keeps. */
-export const CHANGED_FINDINGS_LISTED = 10_000
-
-/** The fields of a finding an import can change, as the API names them (`changedFindings`). */
-export const CHANGED_FIELDS = [
-  'kind',
-  'title',
-  'text',
-  'scope',
-  'inspection',
-  'parent',
-  'deadlineText',
-  'dueDate',
-  'forceLead',
-  'deliveryLead',
-  'governanceGroup',
-  'status',
-  'closedVia',
-  'statusNote',
-  'portalStatus',
-  'portalNote',
-  'supersededBy',
-  'questions',
-  'actions'
-] as const
 type ChangedField = (typeof CHANGED_FIELDS)[number]
 
 /** Each column an import writes, as the field the API shows it in; null for one that is no field of its own (whether the due date was worked out). */

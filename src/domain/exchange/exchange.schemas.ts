@@ -1,7 +1,6 @@
 import { Type } from 'typebox'
 import { ForceCode, ref } from '../../schemas/common.ts'
 import { Count, FreeText, INT32_MAX, MAX_ITEMS, MAX_LENGTH } from '../../schemas/limits.ts'
-import { CHANGED_FIELDS, CHANGED_FINDINGS_LISTED } from './apply-document.ts'
 import { SHEET_SLUGS } from './register-sheets.ts'
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const
@@ -18,7 +17,33 @@ export const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Check everything and report what would change, writing nothing.' }))
 })
 
-const Counts = Type.Object({ created: Count(), updated: Count(), unchanged: Count() })
+/** How many changed findings a report names: enough for any register a force keeps. */
+export const CHANGED_FINDINGS_LISTED = 10_000
+
+/** The fields of a finding an import can change, as the API names them (`changedFindings`). */
+export const CHANGED_FIELDS = [
+  'kind',
+  'title',
+  'text',
+  'scope',
+  'inspection',
+  'parent',
+  'deadlineText',
+  'dueDate',
+  'forceLead',
+  'deliveryLead',
+  'governanceGroup',
+  'status',
+  'closedVia',
+  'statusNote',
+  'portalStatus',
+  'portalNote',
+  'supersededBy',
+  'questions',
+  'actions'
+] as const
+const Counts = Type.Object(
+{ created: Count(), updated: Count(), unchanged: Count() })
 
 /** What an import result says at most: a name or a message quoting a file is cut short (exchange.service.ts). */
 export const IMPORT_RESULT_LIMITS = { text: MAX_LENGTH.location, problems: MAX_ITEMS.problems, warnings: MAX_ITEMS.problems } as const
