@@ -265,3 +265,16 @@ t.test('sheets are matched by name and alias, forgivingly; the rest are unknown'
   ])
   t.strictSame(unknown, ['README', 'register', 'Notes'], 'a second sheet for the same spec is not read')
 })
+
+t.test('a sheet of headers again and again, each with hundreds of unknown columns: warnings bounded, every table read', async (t) => {
+  const rows = []
+  for (let h = 0; h < 300; h++) {
+    rows.push({ number: 2 * h + 1, cells: ['Reference', 'Kind', ...Array.from({ length: 300 }, (_, i) => `x${h}_${i}`)].map((value, column) => ({ column, value })) })
+    rows.push({ number: 2 * h + 2, cells: [`R${h}`, 'CoC'].map((value, column) => ({ column, value })) })
+  }
+  const parsed = parseSheet(findingsSheet, rows)
+  t.equal(parsed.records.length, 300, 'a record under each header')
+  t.equal(parsed.ignoredColumns.length, 200, 'unknown headers listed up to a bound')
+  t.equal(parsed.tables.length, 300)
+  t.ok(parsed.notes.length <= 21, 'notes on the tables bounded too')
+})
